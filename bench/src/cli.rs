@@ -1,0 +1,163 @@
+//! Command-line options.
+
+use std::time::Duration;
+
+use crate::error::BenchError;
+use crate::targets::TargetKind;
+
+/// Printed with `--help` and after a usage error.
+pub const USAGE: &str = "\
+usage: dash-bench [options]
+
+Measures the hello greeting callback (POST /_dash-update-component) under concurrent
+keep-alive load against each target, on 127.0.0.1 only, and prints a markdown table.
+
+options:
+  --duration SECS       measured seconds per target (default 10, at most 60)
+  --warmup SECS         unmeasured warm-up seconds per target (default 2, at most 30)
+  --connections N       concurrent keep-alive connections (default 64, at most 256)
+  --workers N           Python server workers (default 2, at most 8)
+  --targets LIST        comma-separated subset of: rust,bare,gunicorn,uvicorn (default all)
+  --write FILE          also write the table, command and date to FILE (markdown)
+  -h, --help            this text";
+
+/// Parsed options of a benchmark run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Measured phase per target.
+    pub duration: Duration,
+    /// Warm-up per target.
+    pub warmup: Duration,
+    /// Concurrent connections.
+    pub connections: usize,
+    /// Python workers (gunicorn and uvicorn).
+    pub workers: usize,
+    /// Targets, in the order they run.
+    pub targets: Vec<TargetKind>,
+    /// Where to write the markdown report.
+    pub write: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            duration: Duration::from_secs(10),
+            warmup: Duration::from_secs(2),
+            connections: 64,
+            workers: 2,
+            targets: TargetKind::ALL.to_vec(),
+            write: None,
+        }
+    }
+}
+
+/// What the binary was asked to do.
+#[derive(Debug)]
+pub enum Command {
+    /// Run the benchmark.
+    Run(Options),
+    /// Serve the bare handler on a port (used by the benchmark itself).
+    ServeBare(u16),
+    /// Print usage.
+    Help,
+}
+
+/// Parse the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, BenchError> {
+    let mut args = args.into_iter();
+    let mut options = Options::default();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| BenchError::Usage(format!("{name} needs a value")))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "serve-bare" => {
+                let port = value("serve-bare")?;
+                let port = port
+                    .parse()
+                    .map_err(|_| BenchError::Usage(format!("bad port {port:?}")))?;
+                return Ok(Command::ServeBare(port));
+            }
+            "--duration" => options.duration = secs(&value("--duration")?, 1, 60)?,
+            "--warmup" => options.warmup = secs(&value("--warmup")?, 0, 30)?,
+            "--connections" => options.connections = number(&value("--connections")?, 1, 256)?,
+            "--workers" => options.workers = number(&value("--workers")?, 1, 8)?,
+            "--targets" => options.targets = targets(&value("--targets")?)?,
+            "--write" => options.write = Some(value("--write")?),
+            other => return Err(BenchError::Usage(format!("unknown argument {other:?}"))),
+        }
+    }
+    Ok(Command::Run(options))
+}
+
+fn number(text: &str, min: usize, max: usize) -> Result<usize, BenchError> {
+    match text.parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(BenchError::Usage(format!(
+            "{text:?} is not a number from {min} to {max}"
+        ))),
+    }
+}
+
+fn secs(text: &str, min: usize, max: usize) -> Result<Duration, BenchError> {
+    number(text, min, max).map(|n| Duration::from_secs(n as u64))
+}
+
+fn targets(text: &str) -> Result<Vec<TargetKind>, BenchError> {
+    let mut kinds = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let kind = TargetKind::from_name(name)
+            .ok_or_else(|| BenchError::Usage(format!("unknown target {name:?}")))?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        return Err(BenchError::Usage("--targets is empty".into()));
+    }
+    Ok(kinds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> Result<Command, BenchError> {
+        parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn defaults() {
+        let Ok(Command::Run(options)) = parse_strs(&[]) else {
+            panic!("no arguments must run with defaults");
+        };
+        assert_eq!(options.connections, 64);
+        assert_eq!(options.duration, Duration::from_secs(10));
+        assert_eq!(options.targets, TargetKind::ALL.to_vec());
+    }
+
+    #[test]
+    fn bounded() {
+        assert!(parse_strs(&["--duration", "3600"]).is_err());
+        assert!(parse_strs(&["--connections", "0"]).is_err());
+        assert!(parse_strs(&["--targets", "rust,nginx"]).is_err());
+    }
+
+    #[test]
+    fn subset_and_write() {
+        let Ok(Command::Run(options)) = parse_strs(&[
+            "--targets",
+            "bare,rust",
+            "--write",
+            "x.md",
+            "--duration",
+            "2",
+        ]) else {
+            panic!("valid arguments");
+        };
+        assert_eq!(options.targets, vec![TargetKind::Bare, TargetKind::Rust]);
+        assert_eq!(options.write.as_deref(), Some("x.md"));
+    }
+}

@@ -1,0 +1,45 @@
+//! Errors of the benchmark binary.
+
+use std::io;
+
+/// Everything that can stop a benchmark run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// A command-line argument was wrong.
+    #[error("{0}\n\n{usage}", usage = crate::cli::USAGE)]
+    Usage(String),
+    /// The tokio runtime could not be built.
+    #[error("cannot build the tokio runtime: {0}")]
+    Runtime(#[source] io::Error),
+    /// The bare server could not bind its port.
+    #[error("cannot bind the bare handler's port: {0}")]
+    Bind(#[source] io::Error),
+    /// The bare server failed while serving.
+    #[error("the bare handler failed: {0}")]
+    Serve(#[source] io::Error),
+    /// A target could not be started.
+    #[error("cannot start {target}: {message}")]
+    Start {
+        /// The target's label.
+        target: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A target answered the probe request wrongly.
+    #[error("{target} gave a wrong answer to the greeting request: {message}")]
+    WrongAnswer {
+        /// The target's label.
+        target: String,
+        /// Status and body, or the transport error.
+        message: String,
+    },
+    /// The results file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+}

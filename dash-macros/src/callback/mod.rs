@@ -1,0 +1,39 @@
+//! `#[callback]`: parse the attribute, check it against the function, emit the registration.
+
+mod expand;
+mod parse;
+mod validate;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::errors::Errors;
+
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let func: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let err = syn::Error::new_spanned(&item, "#[callback] can only be used on a function").to_compile_error();
+            return quote! { #err #item };
+        }
+    };
+    let mut errors = Errors::default();
+    let args = match syn::parse2::<parse::CallbackArgs>(attr) {
+        Ok(args) => Some(args),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let Some(args) = args else {
+        let errs = errors.into_compile_errors();
+        return quote! { #errs #func };
+    };
+    let checked = validate::check(&args, &func, &mut errors);
+    if !errors.is_empty() {
+        let errs = errors.into_compile_errors();
+        return quote! { #errs #func };
+    }
+    let registration = expand::registration(&args, &func, &checked);
+    quote! { #func #registration }
+}

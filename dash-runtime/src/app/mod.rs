@@ -1,0 +1,208 @@
+//! The app builder: settings, layout and start-up.
+
+mod config;
+mod error;
+mod layout;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::Router;
+
+pub use config::{Config, ConfigError, DevTools};
+pub use error::Error;
+pub use layout::Layout;
+
+use crate::components::IntoChildren;
+use crate::server::DashServer;
+
+/// A Dash app: settings, a layout, and every `#[callback]` of the program.
+///
+/// Settings follow Python Dash: an explicit builder call wins over the environment
+/// (`HOST`, `PORT`, `DASH_DEBUG`, `DASH_URL_BASE_PATHNAME`, `DASH_ROUTES_PATHNAME_PREFIX`,
+/// `DASH_REQUESTS_PATHNAME_PREFIX`, `DASH_APP_NAME`, `DASH_SUPPRESS_CALLBACK_EXCEPTIONS`,
+/// `DASH_SERVE_LOCALLY`, `DASH_UPDATE_TITLE`, the `DASH_*` dev-tools flags), which wins over the default.
+///
+/// ```no_run
+/// use dash_runtime::prelude::*;
+///
+/// Dash::new()
+///     .title("My app")
+///     .layout(html::div(html::h1("Hello")))
+///     .run()
+///     .expect("server failed");
+/// ```
+#[derive(Default)]
+pub struct Dash {
+    pub(crate) settings: config::Settings,
+    pub(crate) layout: Option<Layout>,
+    pub(crate) routes: Option<Router>,
+}
+
+impl Dash {
+    /// A new app with default settings.
+    pub fn new() -> Self {
+        Dash::default()
+    }
+
+    /// The page title (default `Dash`).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.settings.title = Some(title.into());
+        self
+    }
+
+    /// The title shown while callbacks run (default `Updating...`); `None` disables it.
+    pub fn update_title(mut self, title: Option<&str>) -> Self {
+        self.settings.update_title = Some(title.map(str::to_owned));
+        self
+    }
+
+    /// Debug mode: dev tools in the browser, error messages in callback error answers.
+    pub fn debug(mut self, debug: bool) -> Self {
+        self.settings.debug = Some(debug);
+        self
+    }
+
+    /// Sets both the routes and the requests prefix (e.g. `/app/`).
+    pub fn url_base_pathname(mut self, prefix: impl Into<String>) -> Self {
+        self.settings.url_base_pathname = Some(prefix.into());
+        self
+    }
+
+    /// Where the server mounts its routes (must start and end with `/`).
+    pub fn routes_pathname_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.settings.routes_pathname_prefix = Some(prefix.into());
+        self
+    }
+
+    /// The prefix the browser puts in front of every URL (for apps behind a proxy).
+    pub fn requests_pathname_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.settings.requests_pathname_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Turn off the checks for ids that are not in the initial layout.
+    pub fn suppress_callback_exceptions(mut self, suppress: bool) -> Self {
+        self.settings.suppress_callback_exceptions = Some(suppress);
+        self
+    }
+
+    /// Serve the front-end JavaScript from this server (default) or emit CDN URLs.
+    pub fn serve_locally(mut self, local: bool) -> Self {
+        self.settings.serve_locally = Some(local);
+        self
+    }
+
+    /// Default `prevent_initial_call` for every callback that does not set it.
+    pub fn prevent_initial_callbacks(mut self, prevent: bool) -> Self {
+        self.settings.prevent_initial_callbacks = Some(prevent);
+        self
+    }
+
+    /// The folder whose `.css`/`.js` files are included automatically (default `assets`).
+    pub fn assets_folder(mut self, folder: impl Into<PathBuf>) -> Self {
+        self.settings.assets_folder = Some(folder.into());
+        self
+    }
+
+    /// Asset files whose name contains this text are served but not linked.
+    pub fn assets_ignore(mut self, pattern: impl Into<String>) -> Self {
+        self.settings.assets_ignore = Some(pattern.into());
+        self
+    }
+
+    /// Stylesheets linked before the app's own CSS.
+    pub fn external_stylesheets<I: IntoIterator<Item = S>, S: Into<String>>(mut self, urls: I) -> Self {
+        self.settings.external_stylesheets = urls.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Scripts loaded before the component libraries.
+    pub fn external_scripts<I: IntoIterator<Item = S>, S: Into<String>>(mut self, urls: I) -> Self {
+        self.settings.external_scripts = urls.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Extra `<meta>` tags: each a list of `(attribute, value)` pairs.
+    pub fn meta_tag<I: IntoIterator<Item = (K, V)>, K: Into<String>, V: Into<String>>(mut self, attrs: I) -> Self {
+        self.settings
+            .meta_tags
+            .push(attrs.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self
+    }
+
+    /// Show the undo/redo toolbar.
+    pub fn show_undo_redo(mut self, show: bool) -> Self {
+        self.settings.show_undo_redo = Some(show);
+        self
+    }
+
+    /// The largest callback request body accepted, in bytes (default 64 MiB; uploads travel
+    /// in request bodies).
+    pub fn max_request_body(mut self, bytes: usize) -> Self {
+        self.settings.max_request_body = Some(bytes);
+        self
+    }
+
+    /// Interface and port to listen on (otherwise `HOST`/`PORT`, default 127.0.0.1:8050).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.settings.host = Some(addr.ip().to_string());
+        self.settings.port = Some(addr.port());
+        self
+    }
+
+    /// The layout: a component (or anything that can be children), serialised once.
+    pub fn layout(mut self, layout: impl IntoChildren) -> Self {
+        self.layout = Some(Layout::fixed(layout));
+        self
+    }
+
+    /// A layout built afresh on every page load.
+    pub fn layout_fn<F, C>(mut self, f: F) -> Self
+    where
+        F: Fn() -> C + Send + Sync + 'static,
+        C: IntoChildren,
+    {
+        self.layout = Some(Layout::dynamic(f));
+        self
+    }
+
+    /// Extra axum routes served next to the app's (they win over the index catch-all).
+    pub fn routes(mut self, router: Router) -> Self {
+        self.routes = Some(match self.routes.take() {
+            Some(existing) => existing.merge(router),
+            None => router,
+        });
+        self
+    }
+
+    /// Resolve settings, collect callbacks and prepare the front end.
+    pub async fn build(self) -> Result<DashServer, Error> {
+        DashServer::build(self).await
+    }
+
+    /// Build and serve until Ctrl-C, on the current Tokio runtime.
+    pub async fn serve(self) -> Result<(), Error> {
+        self.build().await?.serve().await
+    }
+
+    /// Build and serve until Ctrl-C, starting a Tokio runtime (for a plain `fn main`).
+    pub fn run(self) -> Result<(), Error> {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            )
+            .try_init();
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Io)?
+            .block_on(self.serve())
+    }
+}
+
+/// The process environment, as settings read it.
+pub(crate) fn config_env() -> config::ProcessEnv {
+    config::ProcessEnv
+}

@@ -1,0 +1,15 @@
+//! Callbacks: their registered description, the values they return, their errors and the
+//! context they can read while running.
+
+mod context;
+pub mod dispatch;
+mod error;
+pub mod spec;
+mod update;
+
+pub use context::{callback_context, set_props, CallbackContext, Triggered};
+pub use error::{CallbackError, PreventUpdate};
+pub use spec::CallbackSpec;
+pub use update::{no_update, NoUpdate, Update};
+
+pub(crate) use context::{scope, sync_scope};

@@ -1,0 +1,47 @@
+//! The registered description of one callback.
+
+use crate::dependencies::{Dependency, OutputDep};
+
+use super::dispatch::Handler;
+
+/// Everything the `#[callback]` macro records about a callback; submitted to the global
+/// registry with `inventory`.
+#[derive(Debug)]
+pub struct CallbackSpec {
+    /// The Rust function's name.
+    pub name: &'static str,
+    /// `module_path!()` of the function.
+    pub module: &'static str,
+    /// `file!()` of the attribute.
+    pub file: &'static str,
+    /// `line!()` of the attribute.
+    pub line: u32,
+    /// The outputs, in declaration order.
+    pub outputs: &'static [OutputDep],
+    /// Whether outputs were declared as a list (the return value is a tuple).
+    pub multi_output: bool,
+    /// The inputs, in declaration order.
+    pub inputs: &'static [Dependency],
+    /// The state, in declaration order.
+    pub state: &'static [Dependency],
+    /// `prevent_initial_call`, if the callback set it (otherwise the app's default applies).
+    pub prevent_initial_call: Option<bool>,
+    /// The generated shim that calls the function.
+    pub handler: Handler,
+}
+
+inventory::collect!(CallbackSpec);
+
+impl CallbackSpec {
+    /// `file:line` of the declaration, for error reports.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// The dependency behind argument `index` (inputs first, then state).
+    pub fn argument(&self, index: usize) -> Option<&Dependency> {
+        self.inputs
+            .get(index)
+            .or_else(|| index.checked_sub(self.inputs.len()).and_then(|i| self.state.get(i)))
+    }
+}

@@ -1,0 +1,27 @@
+//! Components: the generic [`Component`] value and typed builders for the standard libraries.
+//!
+//! Every component serialises to the layout form the Dash front end reads:
+//! `{"props": {...}, "type": "Div", "namespace": "dash_html_components"}`.
+//!
+//! ```
+//! use dash_runtime::components::{html, dcc, Component};
+//!
+//! let layout: Component = html::div((
+//!     html::h1("Hello Dash").id("title"),
+//!     dcc::Input::new().id("name").value("world").r#type("text"),
+//! ))
+//! .into();
+//! assert_eq!(layout.type_name(), "Div");
+//! ```
+
+mod children;
+mod component;
+mod generated;
+#[cfg(test)]
+mod tests;
+mod value;
+
+pub use children::{Children, IntoChildren};
+pub use component::{Component, IntoComponent};
+pub use generated::{children_props, dash_table, dcc, html};
+pub use value::Number;

@@ -1,0 +1,61 @@
+//! # dash-runtime
+//!
+//! Dash apps written in Rust. Callbacks are plain functions annotated with
+//! [`#[callback]`](macro@callback); every callback of the program is collected at link time and
+//! served over the Dash HTTP protocol to the real, unmodified Dash front end.
+//!
+//! ```no_run
+//! use dash_runtime::prelude::*;
+//!
+//! #[callback(output = Output("greeting", "children"), inputs = [Input("name", "value")])]
+//! fn greet(name: Option<String>) -> String {
+//!     format!("Hello, {}!", name.unwrap_or_default())
+//! }
+//!
+//! fn main() -> Result<(), dash_runtime::Error> {
+//!     Dash::new()
+//!         .layout(html::div((
+//!             dcc::Input::new().id("name").value("world"),
+//!             html::Div::new().id("greeting"),
+//!         )))
+//!         .run()
+//! }
+//! ```
+
+pub mod app;
+pub mod assets;
+pub mod callback;
+pub mod components;
+pub mod dependencies;
+pub mod protocol;
+pub mod registry;
+pub mod server;
+
+pub use app::{Dash, Error};
+pub use callback::{
+    callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate, Update,
+};
+pub use dash_macros::callback;
+
+/// The names most apps need: `use dash_runtime::prelude::*;`.
+pub mod prelude {
+    pub use crate::app::Dash;
+    pub use crate::callback::{
+        callback_context, no_update, set_props, CallbackContext, CallbackError, PreventUpdate,
+        Update,
+    };
+    pub use crate::components::{dash_table, dcc, html, Component, IntoChildren, IntoComponent};
+    pub use dash_macros::callback;
+}
+
+/// Items the macros expand to. Not public API: no stability guarantees.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::callback::dispatch::{
+        output_multi, output_none, output_single, result_multi, result_none, result_single, Args,
+        BoxFuture, CallResult, Handler, IntoOutputs,
+    };
+    pub use crate::callback::spec::CallbackSpec;
+    pub use crate::dependencies::{Dependency, IdSpec, IdValue, OutputDep, Wildcard};
+    pub use inventory;
+}

@@ -1,0 +1,10 @@
+//! The wire format of `_dash-update-component`: parsing requests with precise errors and
+//! building responses.
+
+mod json;
+mod request;
+mod response;
+
+pub use json::html_safe_json;
+pub use request::{OutputTarget, RequestError, UpdateRequest};
+pub use response::UpdateResponse;

@@ -1,0 +1,97 @@
+//! `POST _dash-update-component` response bodies.
+
+use serde_json::{Map, Value};
+
+use super::request::OutputTarget;
+use crate::callback::CallbackError;
+
+/// The `{"multi": true, "sideUpdate": ..., "response": ...}` body of a successful update.
+#[derive(Debug, Default)]
+pub struct UpdateResponse {
+    response: Map<String, Value>,
+    side_update: Map<String, Value>,
+}
+
+impl UpdateResponse {
+    /// Place each output value at its target; `None` values are left out (no update).
+    pub fn from_outputs(targets: &[OutputTarget], values: Vec<Option<Value>>) -> Result<Self, CallbackError> {
+        if targets.len() != values.len() {
+            return Err(CallbackError::Output(format!(
+                "expected {} output values, got {}",
+                targets.len(),
+                values.len()
+            )));
+        }
+        let mut out = UpdateResponse::default();
+        for (target, value) in targets.iter().zip(values) {
+            let Some(value) = value else { continue };
+            match target {
+                OutputTarget::One(id, prop) => out.set(id, prop, value),
+                OutputTarget::Many(ids, prop) => {
+                    let Value::Array(items) = value else {
+                        return Err(CallbackError::Output(format!(
+                            "an ALL output ({prop}) needs a list of {} values",
+                            ids.len()
+                        )));
+                    };
+                    if items.len() != ids.len() {
+                        return Err(CallbackError::Output(format!(
+                            "an ALL output ({prop}) matched {} components but got {} values",
+                            ids.len(),
+                            items.len()
+                        )));
+                    }
+                    for (id, item) in ids.iter().zip(items) {
+                        if !is_no_update_marker(&item) {
+                            out.set(id, prop, item);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn set(&mut self, id: &str, prop: &str, value: Value) {
+        if let Value::Object(props) = self
+            .response
+            .entry(id.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            props.insert(prop.to_owned(), value);
+        }
+    }
+
+    /// Add `set_props` updates.
+    pub fn with_side_updates(mut self, side: Map<String, Value>) -> Self {
+        self.side_update = side;
+        self
+    }
+
+    /// Whether there is nothing to send (answered 204 for callbacks without outputs).
+    pub fn is_empty(&self) -> bool {
+        self.response.is_empty() && self.side_update.is_empty()
+    }
+
+    /// The JSON body.
+    pub fn to_json(&self) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            multi: bool,
+            #[serde(rename = "sideUpdate", skip_serializing_if = "Map::is_empty")]
+            side_update: &'a Map<String, Value>,
+            response: &'a Map<String, Value>,
+        }
+        serde_json::to_vec(&Body {
+            multi: true,
+            side_update: &self.side_update,
+            response: &self.response,
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// Dash's serialised `no_update` (`{"_dash_no_update": "_dash_no_update"}`).
+pub fn is_no_update_marker(value: &Value) -> bool {
+    matches!(value, Value::Object(m) if m.len() == 1 && m.get("_dash_no_update").and_then(Value::as_str) == Some("_dash_no_update"))
+}

@@ -1,0 +1,111 @@
+//! The route table (§1 of the protocol).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::json;
+
+use super::update::update_component;
+use super::AppState;
+use crate::assets::favicon_response;
+
+pub(super) fn json_response(body: impl Into<Body>) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body.into(),
+    )
+        .into_response()
+}
+
+async fn index(State(state): State<Arc<AppState>>) -> Response {
+    let page = state.index.render(&state.signer.new_end_id());
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        page,
+    )
+        .into_response()
+}
+
+async fn layout(State(state): State<Arc<AppState>>) -> Response {
+    let layout = state.layout.clone();
+    // A layout function is user code: a panic there is a 500, not a dead connection.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout.current())) {
+        Ok(value) => json_response(serde_json::to_vec(&value).unwrap_or_default()),
+        Err(_) => {
+            tracing::error!("the layout function panicked");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the layout function failed").into_response()
+        }
+    }
+}
+
+async fn dependencies(State(state): State<Arc<AppState>>) -> Response {
+    json_response(state.dependencies_json.clone())
+}
+
+async fn reload_hash(State(state): State<Arc<AppState>>) -> Response {
+    let hash = state.config.dev_tools.hot_reload.then(|| state.reload_hash.clone());
+    json_response(
+        serde_json::to_vec(&json!({
+            "files": [],
+            "hard": false,
+            "packages": ["dash", "plotly"],
+            "reloadHash": hash,
+        }))
+        .unwrap_or_default(),
+    )
+}
+
+async fn suites(
+    State(state): State<Arc<AppState>>,
+    Path((namespace, path)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    state.front_end.serve_suite(&namespace, &path, &headers)
+}
+
+async fn assets(State(state): State<Arc<AppState>>, Path(path): Path<String>, headers: HeaderMap) -> Response {
+    state.assets.serve(&path, &headers).await
+}
+
+async fn favicon() -> Response {
+    favicon_response()
+}
+
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// Every route of the app, mounted under the routes prefix.
+pub(super) fn router(state: Arc<AppState>) -> Router {
+    let r = state.config.routes_prefix.clone();
+    let limit = state.config.max_request_body;
+    let mut router = Router::new()
+        .route(&format!("{r}_dash-layout"), get(layout))
+        .route(&format!("{r}_dash-dependencies"), get(dependencies))
+        .route(
+            &format!("{r}_dash-update-component"),
+            post(update_component).get(index).layer(DefaultBodyLimit::max(limit)),
+        )
+        .route(&format!("{r}_reload-hash"), get(reload_hash))
+        .route(&format!("{r}_favicon.ico"), get(favicon))
+        .route(&format!("{r}_dash-component-suites/{{namespace}}/{{*path}}"), get(suites))
+        .route(&format!("{r}assets/{{*path}}"), get(assets))
+        .route(&r, get(index))
+        .route(&format!("{r}{{*path}}"), get(index));
+    if r != "/" {
+        let bare = r.trim_end_matches('/').to_owned();
+        let target = r.clone();
+        router = router
+            .route(&bare, get(move || async move { Redirect::permanent(&target) }))
+            .fallback(not_found);
+    }
+    router.with_state(state)
+}

@@ -1,0 +1,27 @@
+//! End-to-end test support for dash-rs.
+//!
+//! - [`app`] builds an example app (or runs any command) on a free loopback port and stops it
+//!   when dropped;
+//! - [`browser`] drives headless Chromium through chromedriver (W3C WebDriver);
+//! - [`http`] is the small blocking HTTP/1.1 client both of them use, usable on its own;
+//! - [`python`] holds the Python Dash twins used by the conformance tests.
+//!
+//! ```no_run
+//! use dash_e2e::{app::RunningApp, browser::Browser};
+//! use std::time::Duration;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = RunningApp::start("hello")?;
+//! let browser = Browser::launch()?;
+//! browser.goto(&app.url())?;
+//! browser.wait_for_text("#greeting", "Hello, world!", Duration::from_secs(30))?;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod app;
+pub mod browser;
+pub mod http;
+pub mod python;
+
+mod process;

@@ -1,0 +1,87 @@
+//! `calc`: the square, cube and parity of a number.
+//!
+//! Run with `cargo run --release -p calc` and open <http://127.0.0.1:8050/>.
+
+use dash_runtime::prelude::*;
+use serde_json::Number;
+
+/// Square and cube; negative numbers leave the square unchanged, a missing number changes
+/// nothing.
+#[callback(
+    output = [Output("square", "children"), Output("cube", "children")],
+    inputs = [Input("num", "value")],
+)]
+fn powers(num: Option<Number>) -> Result<(Update<Number>, Number), PreventUpdate> {
+    let num = num.ok_or(PreventUpdate)?;
+    let cube = arith(&num, 3);
+    let square = if is_negative(&num) { Update::NoUpdate } else { Update::Value(arith(&num, 2)) };
+    Ok((square, cube))
+}
+
+/// `even` or `odd` for integers; anything else leaves the text unchanged.
+#[callback(output = Output("parity", "children"), inputs = [Input("num", "value")])]
+fn parity(num: Option<Number>) -> Update<&'static str> {
+    match num.as_ref().and_then(integer_value) {
+        Some(n) if n % 2 == 0 => Update::Value("even"),
+        Some(_) => Update::Value("odd"),
+        None => Update::NoUpdate,
+    }
+}
+
+fn is_negative(n: &Number) -> bool {
+    n.as_f64().is_some_and(|v| v < 0.0)
+}
+
+/// The integer a number holds, if it is a JSON integer (`4.0` is a float, as for Python's
+/// `isinstance(value, int)`).
+fn integer_value(n: &Number) -> Option<i128> {
+    n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from))
+}
+
+/// `n` to the power `exp`, integer when `n` is an integer (as Python computes it), float otherwise.
+fn arith(n: &Number, exp: u32) -> Number {
+    if let Some(i) = integer_value(n) {
+        if let Some(p) = i.checked_pow(exp) {
+            if let Ok(v) = i64::try_from(p) {
+                return Number::from(v);
+            }
+        }
+    }
+    let f = n.as_f64().unwrap_or(0.0).powi(exp as i32);
+    Number::from_f64(f).unwrap_or_else(|| Number::from(0))
+}
+
+fn layout() -> html::Div {
+    html::div((
+        dcc::Input::new().id("num").r#type("number").value(3),
+        html::Div::new().id("square"),
+        html::Div::new().id("cube"),
+        html::Div::new().id("parity"),
+    ))
+}
+
+fn main() -> Result<(), dash_runtime::Error> {
+    Dash::new().layout(layout()).run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powers_of_numbers() {
+        assert_eq!(powers(Some(3.into())), Ok((Update::Value(9.into()), 27.into())));
+        assert_eq!(powers(Some((-2).into())), Ok((Update::NoUpdate, (-8).into())));
+        assert_eq!(powers(None), Err(PreventUpdate));
+        let half = Number::from_f64(0.5).unwrap();
+        assert_eq!(powers(Some(half)).unwrap().1, Number::from_f64(0.125).unwrap());
+    }
+
+    #[test]
+    fn parity_of_integers_only() {
+        assert_eq!(parity(Some(4.into())), Update::Value("even"));
+        assert_eq!(parity(Some((-3).into())), Update::Value("odd"));
+        assert_eq!(parity(Some(Number::from_f64(2.5).unwrap())), Update::NoUpdate);
+        assert_eq!(parity(None), Update::NoUpdate);
+    }
+}

@@ -1,0 +1,57 @@
+//! `hello`: type a name, get a greeting; click the button, count the clicks.
+//!
+//! Run with `cargo run --release -p hello` and open <http://127.0.0.1:8050/>.
+
+use dash_runtime::prelude::*;
+
+/// The name, or `stranger` when it is empty or missing.
+fn name_or_stranger(name: Option<String>) -> String {
+    name.filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "stranger".to_owned())
+}
+
+#[callback(output = Output("greeting", "children"), inputs = [Input("name", "value")])]
+fn greet(name: Option<String>) -> String {
+    format!("Hello, {}!", name_or_stranger(name))
+}
+
+#[callback(
+    output = Output("clicks", "children"),
+    inputs = [Input("btn", "n_clicks")],
+    state = [State("name", "value")],
+)]
+fn count_clicks(n_clicks: Option<u64>, name: Option<String>) -> String {
+    format!("{} clicks by {}", n_clicks.unwrap_or(0), name_or_stranger(name))
+}
+
+fn layout() -> html::Div {
+    html::div((
+        html::h1("Hello Dash").id("title"),
+        dcc::Input::new().id("name").value("world").r#type("text"),
+        html::Div::new().id("greeting"),
+        html::button("Click").id("btn").n_clicks(0),
+        html::Div::new().id("clicks"),
+    ))
+}
+
+fn main() -> Result<(), dash_runtime::Error> {
+    Dash::new().layout(layout()).run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greets_by_name_or_stranger() {
+        assert_eq!(greet(Some("Ada".into())), "Hello, Ada!");
+        assert_eq!(greet(Some(String::new())), "Hello, stranger!");
+        assert_eq!(greet(None), "Hello, stranger!");
+    }
+
+    #[test]
+    fn counts_clicks() {
+        assert_eq!(count_clicks(Some(3), Some("Ada".into())), "3 clicks by Ada");
+        assert_eq!(count_clicks(None, None), "0 clicks by stranger");
+    }
+}

@@ -1,0 +1,1 @@
+//! Compile-time checks of the dash-rs macros: see `tests/pass` and `tests/fail`.
