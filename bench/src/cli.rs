@@ -17,6 +17,8 @@ options:
   --warmup SECS         unmeasured warm-up seconds per target (default 2, at most 30)
   --connections N       concurrent keep-alive connections (default 64, at most 256)
   --workers N           Python server workers (default 2, at most 8)
+  --gunicorn-threads N  threads per gunicorn worker: gthread workers (default 4);
+                        1 selects sync workers (at most 64)
   --targets LIST        comma-separated subset of: rust,bare,gunicorn,uvicorn (default all)
   --write FILE          also write the table, command and date to FILE (markdown)
   -h, --help            this text";
@@ -32,6 +34,8 @@ pub struct Options {
     pub connections: usize,
     /// Python workers (gunicorn and uvicorn).
     pub workers: usize,
+    /// Threads per gunicorn worker (1: sync workers).
+    pub gunicorn_threads: usize,
     /// Targets, in the order they run.
     pub targets: Vec<TargetKind>,
     /// Where to write the markdown report.
@@ -45,6 +49,7 @@ impl Default for Options {
             warmup: Duration::from_secs(2),
             connections: 64,
             workers: 2,
+            gunicorn_threads: 4,
             targets: TargetKind::ALL.to_vec(),
             write: None,
         }
@@ -84,6 +89,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, BenchErr
             "--warmup" => options.warmup = secs(&value("--warmup")?, 0, 30)?,
             "--connections" => options.connections = number(&value("--connections")?, 1, 256)?,
             "--workers" => options.workers = number(&value("--workers")?, 1, 8)?,
+            "--gunicorn-threads" => {
+                options.gunicorn_threads = number(&value("--gunicorn-threads")?, 1, 64)?
+            }
             "--targets" => options.targets = targets(&value("--targets")?)?,
             "--write" => options.write = Some(value("--write")?),
             other => return Err(BenchError::Usage(format!("unknown argument {other:?}"))),

@@ -47,7 +47,7 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
     let mut rows = Vec::new();
     for &kind in &options.targets {
         eprintln!("dash-bench: starting {}", kind.label());
-        let running = targets::start(kind, options.workers)?;
+        let running = targets::start(kind, options)?;
         let addr = running.addr();
         let path = probe::prepare(kind.label(), addr).map_err(|err| match err {
             BenchError::WrongAnswer { target, message } => BenchError::WrongAnswer {

@@ -82,7 +82,7 @@ pub fn document(options: &Options, command: &str, rows: &[Row]) -> String {
             out,
             "  - **{}**: {}",
             row.kind.label(),
-            row.kind.description(options.workers)
+            row.kind.description(options)
         );
     }
     out.push_str(

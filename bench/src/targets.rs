@@ -6,11 +6,8 @@ use std::process::Command;
 use dash_e2e::app::{free_port, RunningApp};
 use dash_e2e::python::{PythonServer, PythonTwin};
 
+use crate::cli::Options;
 use crate::error::BenchError;
-
-/// Threads per gunicorn worker: gthread workers, so that keep-alive connections are served
-/// like on the other targets (sync workers close the connection after every answer).
-pub const GUNICORN_THREADS: usize = 4;
 
 /// One of the four servers the benchmark compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +52,9 @@ impl TargetKind {
         }
     }
 
-    /// What exactly runs, for the report (`workers`: the Python worker processes).
-    pub fn description(self, workers: usize) -> String {
+    /// What exactly runs, for the report.
+    pub fn description(self, options: &Options) -> String {
+        let workers = options.workers;
         match self {
             TargetKind::Rust => "the `hello` example (`cargo build --release -p hello`), \
                                  dash-runtime on axum with tokio's multi-thread runtime"
@@ -66,9 +64,14 @@ impl TargetKind {
                                  serde struct and builds the same response JSON with \
                                  `serde_json::json!`: no Dash runtime"
                 .to_string(),
+            TargetKind::Gunicorn if options.gunicorn_threads == 1 => format!(
+                "`conformance/python/hello.py` (Flask backend) under gunicorn, \
+                 {workers} `sync` workers (no keep-alive: a new connection per request)"
+            ),
             TargetKind::Gunicorn => format!(
                 "`conformance/python/hello.py` (Flask backend) under gunicorn, \
-                 {workers} `gthread` workers x {GUNICORN_THREADS} threads"
+                 {workers} `gthread` workers x {} threads (keep-alive)",
+                options.gunicorn_threads
             ),
             TargetKind::Uvicorn => format!(
                 "`conformance/python/hello.py` with `DASH_BACKEND=fastapi` under uvicorn \
@@ -106,7 +109,8 @@ impl Running {
 }
 
 /// Start `kind` (building the Rust example or preparing the venv as needed).
-pub fn start(kind: TargetKind, workers: usize) -> Result<Running, BenchError> {
+pub fn start(kind: TargetKind, options: &Options) -> Result<Running, BenchError> {
+    let workers = options.workers;
     let failed = |message: String| BenchError::Start {
         target: kind.label().to_string(),
         message,
@@ -128,7 +132,7 @@ pub fn start(kind: TargetKind, workers: usize) -> Result<Running, BenchError> {
             "hello",
             PythonServer::Gunicorn {
                 workers,
-                threads: GUNICORN_THREADS,
+                threads: options.gunicorn_threads,
             },
         )
         .map(Running::Python)

@@ -41,9 +41,11 @@
 //! `dash/dash-renderer/build/dash_renderer.min.js`, `dash/dcc/…`, `dash/html/…`,
 //! `dash/dash_table/…` and `plotly/package_data/plotly.min.js`. URLs emitted in the index
 //! page are fingerprinted ([`fingerprint`]) with a stable per-package stamp and cached for
-//! a year; any well-formed fingerprint is accepted, which the lazily loaded dcc and
-//! dash_table chunks need. [`AssetsFolder`] handles the app's `assets/` folder and
-//! [`favicon_response`] the built-in favicon.
+//! a year; any well-formed fingerprint is accepted, since the dcc and dash_table bundles
+//! carry a build-time stamp they may put on their lazily loaded chunks (in a browser the
+//! 4.4.1 bundles request those chunks plain, which is answered with an `ETag`).
+//! [`AssetsFolder`] handles the app's `assets/` folder and [`favicon_response`] the
+//! built-in favicon.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dash_runtime::assets::AssetError> {

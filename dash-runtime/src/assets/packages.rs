@@ -6,8 +6,8 @@
 //! `html/` and `dash_table/`; namespace `plotly` holds `package_data/plotly.min.js`.
 //! The npm files are byte-identical to the ones the `dash==4.4.1` wheel and the
 //! `plotly==7.1.0` wheel ship, except for the build stamp baked into the dcc and
-//! dash_table main bundles (they load their chunks with `v4_4_1m…` / `v7_4_1m…`
-//! fingerprints, which the server accepts whatever the stamp).
+//! dash_table main bundles (`v4_4_1m…` / `v7_4_1m…`, which they may put on the URLs of
+//! their lazily loaded chunks; the server accepts any well-formed stamp).
 
 use base64::Engine as _;
 

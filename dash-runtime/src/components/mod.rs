@@ -23,5 +23,5 @@ mod value;
 
 pub use children::{Children, IntoChildren};
 pub use component::{Component, IntoComponent};
-pub use generated::{children_props, dash_table, dcc, html};
+pub use generated::{children_props, dash_table, dcc, html, known_props};
 pub use value::Number;
