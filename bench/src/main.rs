@@ -44,6 +44,7 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
         command.push_str(" -- ");
         command.push_str(&args.join(" "));
     }
+    let load_before = load_average();
     let mut rows = Vec::new();
     for &kind in &options.targets {
         eprintln!("dash-bench: starting {}", kind.label());
@@ -75,12 +76,31 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
     }
     println!("{}", report::table(&rows));
     if let Some(path) = &options.write {
-        let document = report::document(options, &command, &rows);
-        std::fs::write(path, document).map_err(|source| BenchError::Write {
+        let mut conditions = Vec::new();
+        if let (Some(before), Some(after)) = (load_before, load_average()) {
+            conditions.push(format!(
+                "load average (1/5/15 min) before the run: {before}; after: {after}"
+            ));
+        }
+        let document = report::document(options, &command, &rows, &conditions);
+        let write_error = |source| BenchError::Write {
             path: path.clone(),
             source,
-        })?;
+        };
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(write_error)?;
+            }
+        }
+        std::fs::write(path, document).map_err(write_error)?;
         eprintln!("dash-bench: wrote {path}");
     }
     Ok(())
+}
+
+/// The system load averages from `/proc/loadavg`, where there is one.
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let parts: Vec<&str> = text.split_whitespace().take(3).collect();
+    (parts.len() == 3).then(|| parts.join(" "))
 }

@@ -50,8 +50,9 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
-/// The whole markdown document: table, the command that made it, the date and the setup.
-pub fn document(options: &Options, command: &str, rows: &[Row]) -> String {
+/// The whole markdown document: table, the command that made it, the date, the setup and
+/// `conditions` (e.g. the load average around the run).
+pub fn document(options: &Options, command: &str, rows: &[Row], conditions: &[String]) -> String {
     let mut out = String::from("# Benchmarks\n\n");
     let _ = writeln!(
         out,
@@ -76,6 +77,9 @@ pub fn document(options: &Options, command: &str, rows: &[Row]) -> String {
          core and the server can use the rest",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
+    for condition in conditions {
+        let _ = writeln!(out, "- {condition}");
+    }
     out.push_str("- targets:\n");
     for row in rows {
         let _ = writeln!(
@@ -91,6 +95,10 @@ pub fn document(options: &Options, command: &str, rows: &[Row]) -> String {
          ratios compare req/s\n\n",
     );
     out.push_str(&table(rows));
+    out.push_str(
+        "\nAbsolute numbers move between runs (the machine is shared and small); compare the \
+         targets within one run. Regenerate this file with the command above.\n",
+    );
     out
 }
 

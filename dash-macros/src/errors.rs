@@ -14,6 +14,11 @@ impl Errors {
         self.errors.push(syn::Error::new_spanned(tokens, message));
     }
 
+    /// Record an error at a span (for problems with no single token to point at).
+    pub fn at(&mut self, span: proc_macro2::Span, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
     /// Record an existing error.
     pub fn push(&mut self, error: syn::Error) {
         self.errors.push(error);
@@ -26,6 +31,9 @@ impl Errors {
 
     /// All errors as `compile_error!` invocations.
     pub fn into_compile_errors(self) -> TokenStream {
-        self.errors.into_iter().map(|e| e.to_compile_error()).collect()
+        self.errors
+            .into_iter()
+            .map(|e| e.to_compile_error())
+            .collect()
     }
 }

@@ -24,3 +24,26 @@ use proc_macro::TokenStream;
 pub fn callback(attr: TokenStream, item: TokenStream) -> TokenStream {
     callback::expand(attr.into(), item.into()).into()
 }
+
+/// Register a clientside callback: JavaScript that runs in the browser, declared with the same
+/// dependencies as `#[callback]`.
+///
+/// ```ignore
+/// // Inline source:
+/// clientside_callback! {
+///     output = Output("upper", "children"),
+///     inputs = [Input("text", "value")],
+///     js = "function(value) { return (value || '').toUpperCase(); }",
+/// }
+/// // A function from an assets file: window.dash_clientside.text.upper
+/// clientside_callback! {
+///     output = Output("upper2", "children"),
+///     inputs = [Input("text", "value")],
+///     namespace = "text",
+///     function = "upper",
+/// }
+/// ```
+#[proc_macro]
+pub fn clientside_callback(input: TokenStream) -> TokenStream {
+    callback::expand_clientside(input.into()).into()
+}

@@ -27,6 +27,7 @@ pub mod assets;
 pub mod callback;
 pub mod components;
 pub mod dependencies;
+pub mod patch;
 pub mod protocol;
 pub mod registry;
 pub mod server;
@@ -35,7 +36,7 @@ pub use app::{Dash, Error};
 pub use callback::{
     callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate, Update,
 };
-pub use dash_macros::callback;
+pub use dash_macros::{callback, clientside_callback};
 
 /// The names most apps need: `use dash_runtime::prelude::*;`.
 pub mod prelude {
@@ -45,17 +46,21 @@ pub mod prelude {
         Update,
     };
     pub use crate::components::{dash_table, dcc, html, Component, IntoChildren, IntoComponent};
-    pub use dash_macros::callback;
+    pub use crate::patch::Patch;
+    pub use dash_macros::{callback, clientside_callback};
 }
 
 /// Items the macros expand to. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::callback::dispatch::{
-        output_multi, output_none, output_single, result_multi, result_none, result_single, Args,
-        BoxFuture, CallResult, Handler, IntoOutputs,
+        catch_panic, output_multi, output_named, output_none, output_single, result_multi,
+        result_named, result_none, result_single, Args, BoxFuture, CallResult, Clientside, Handler,
+        IntoOutputs,
     };
-    pub use crate::callback::spec::CallbackSpec;
+    pub use crate::callback::spec::{CallbackSpec, Running};
+    pub use crate::callback::CallbackError;
     pub use crate::dependencies::{Dependency, IdSpec, IdValue, OutputDep, Wildcard};
     pub use inventory;
+    pub use serde_json::{to_value, Value};
 }

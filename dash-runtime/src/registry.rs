@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use crate::callback::dispatch::Handler;
 use crate::callback::CallbackSpec;
 use crate::dependencies::{output_descriptor, Dependency};
 
@@ -37,20 +38,41 @@ impl RegisteredCallback {
                 })
                 .collect()
         };
-        json!({
+        let (clientside, dynamic_creator) = match &self.spec.handler {
+            Handler::Clientside(js) => {
+                let (namespace, function_name) = js.function();
+                (
+                    json!({"namespace": namespace, "function_name": function_name}),
+                    json!(false),
+                )
+            }
+            _ => (Value::Null, Value::Null),
+        };
+        let mut entry = json!({
             "output": self.descriptor,
             "inputs": deps(self.spec.inputs),
             "state": deps(self.spec.state),
-            "clientside_function": null,
+            "clientside_function": clientside,
             "prevent_initial_call": self.prevent_initial_call,
             "background": null,
-            "dynamic_creator": null,
+            "dynamic_creator": dynamic_creator,
             "no_output": self.spec.outputs.is_empty(),
             "optional": false,
             "hidden": false,
             "websocket": false,
             "persistent": false,
-        })
+        });
+        if !self.spec.running.is_empty() {
+            let mut on = Map::new();
+            let mut off = Map::new();
+            for r in self.spec.running {
+                let (while_running, after) = (r.values)();
+                on.insert(r.output.prop_id(), while_running);
+                off.insert(r.output.prop_id(), after);
+            }
+            entry["running"] = json!({"running": on, "runningOff": off});
+        }
+        entry
     }
 }
 
@@ -71,7 +93,10 @@ impl Registry {
     }
 
     /// A registry of the given callbacks (in this order).
-    pub fn from_specs(specs: Vec<&'static CallbackSpec>, prevent_initial_callbacks: bool) -> Registry {
+    pub fn from_specs(
+        specs: Vec<&'static CallbackSpec>,
+        prevent_initial_callbacks: bool,
+    ) -> Registry {
         let mut registry = Registry::default();
         for spec in specs {
             let descriptor = output_descriptor(
@@ -80,11 +105,15 @@ impl Registry {
                 spec.inputs,
                 (spec.file, spec.line),
             );
-            registry.by_output.insert(descriptor.clone(), registry.callbacks.len());
+            registry
+                .by_output
+                .insert(descriptor.clone(), registry.callbacks.len());
             registry.callbacks.push(RegisteredCallback {
                 spec,
                 descriptor,
-                prevent_initial_call: spec.prevent_initial_call.unwrap_or(prevent_initial_callbacks),
+                prevent_initial_call: spec
+                    .prevent_initial_call
+                    .unwrap_or(prevent_initial_callbacks),
             });
         }
         registry
@@ -100,8 +129,26 @@ impl Registry {
         &self.callbacks
     }
 
+    /// The inline sources of clientside callbacks, with their function names.
+    pub fn inline_clientside(&self) -> Vec<(String, &'static str)> {
+        self.callbacks
+            .iter()
+            .filter_map(|c| match &c.spec.handler {
+                Handler::Clientside(js @ crate::callback::Clientside::Inline(src)) => {
+                    Some((js.function().1, *src))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The `_dash-dependencies` body.
     pub fn dependencies(&self) -> Value {
-        Value::Array(self.callbacks.iter().map(RegisteredCallback::dependency_entry).collect())
+        Value::Array(
+            self.callbacks
+                .iter()
+                .map(RegisteredCallback::dependency_entry)
+                .collect(),
+        )
     }
 }

@@ -10,7 +10,11 @@ use tower::ServiceExt;
 
 #[callback(output = Output("greeting", "children"), inputs = [Input("name", "value")])]
 fn greet(name: Option<String>) -> String {
-    format!("Hello, {}!", name.filter(|n| !n.is_empty()).unwrap_or_else(|| "stranger".into()))
+    format!(
+        "Hello, {}!",
+        name.filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "stranger".into())
+    )
 }
 
 #[callback(
@@ -20,7 +24,11 @@ fn greet(name: Option<String>) -> String {
 )]
 fn powers(n: Option<i64>, unit: Option<String>) -> Result<(Update<i64>, String), PreventUpdate> {
     let n = n.ok_or(PreventUpdate)?;
-    let sq = if n < 0 { Update::NoUpdate } else { Update::Value(n * n) };
+    let sq = if n < 0 {
+        Update::NoUpdate
+    } else {
+        Update::Value(n * n)
+    };
     Ok((sq, format!("{}{}", n * n * n, unit.unwrap_or_default())))
 }
 
@@ -146,14 +154,29 @@ async fn layout_and_dependencies() {
     let (status, body, _) = send(&router, get("/_dash-dependencies")).await;
     assert_eq!(status, StatusCode::OK);
     let deps: Vec<Value> = serde_json::from_str(&body).expect("json array");
-    let greet = deps.iter().find(|d| d["output"] == "greeting.children").expect("greet registered");
-    assert_eq!(greet["inputs"], json!([{"id": "name", "property": "value"}]));
+    let greet = deps
+        .iter()
+        .find(|d| d["output"] == "greeting.children")
+        .expect("greet registered");
+    assert_eq!(
+        greet["inputs"],
+        json!([{"id": "name", "property": "value"}])
+    );
     assert_eq!(greet["state"], json!([]));
     assert_eq!(greet["prevent_initial_call"], false);
     assert_eq!(greet["no_output"], false);
-    let powers = deps.iter().find(|d| d["output"] == "..sq.children...cube.children..").expect("multi");
-    assert_eq!(powers["state"], json!([{"id": "unit", "property": "value"}]));
-    let silent = deps.iter().find(|d| d["inputs"][0]["id"] == "silent").expect("no-output");
+    let powers = deps
+        .iter()
+        .find(|d| d["output"] == "..sq.children...cube.children..")
+        .expect("multi");
+    assert_eq!(
+        powers["state"],
+        json!([{"id": "unit", "property": "value"}])
+    );
+    let silent = deps
+        .iter()
+        .find(|d| d["inputs"][0]["id"] == "silent")
+        .expect("no-output");
     assert_eq!(silent["no_output"], true);
 }
 
@@ -170,7 +193,10 @@ async fn single_output_update() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ctype.as_deref(), Some("application/json"));
     let v: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(v, json!({"multi": true, "response": {"greeting": {"children": "Hello, Ada!"}}}));
+    assert_eq!(
+        v,
+        json!({"multi": true, "response": {"greeting": {"children": "Hello, Ada!"}}})
+    );
 
     // A missing value (the renderer omits `value` for undefined props) is None.
     let body = json!({
@@ -200,7 +226,10 @@ async fn multi_output_no_update_and_prevent_update() {
     let (status, body, _) = send(&router, post_json(powers_request(json!(3)))).await;
     assert_eq!(status, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(v["response"], json!({"sq": {"children": 9}, "cube": {"children": "27m"}}));
+    assert_eq!(
+        v["response"],
+        json!({"sq": {"children": 9}, "cube": {"children": "27m"}})
+    );
 
     let (status, body, _) = send(&router, post_json(powers_request(json!(-2)))).await;
     assert_eq!(status, StatusCode::OK);
@@ -260,7 +289,13 @@ async fn malformed_requests_get_precise_4xx() {
     let (status, _, _) = send(&router, not_json).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-    let (status, _, _) = send(&router, Request::post("/elsewhere").body(Body::empty()).expect("req")).await;
+    let (status, _, _) = send(
+        &router,
+        Request::post("/elsewhere")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 
     // Still serving after all of that.
@@ -348,7 +383,10 @@ async fn no_output_callbacks_answer_204_or_side_updates() {
     let (status, body, _) = send(&router, post_json(req(2))).await;
     assert_eq!(status, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(v, json!({"multi": true, "sideUpdate": {"status": {"children": 2}}, "response": {}}));
+    assert_eq!(
+        v,
+        json!({"multi": true, "sideUpdate": {"status": {"children": 2}}, "response": {}})
+    );
 }
 
 #[tokio::test]
@@ -356,7 +394,10 @@ async fn url_prefix_mounts_routes_and_redirects_bare_prefix() {
     let router = app(Dash::new().url_base_pathname("/app/").layout(layout())).await;
     let (status, body, _) = send(&router, get("/app/")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains(r#""requests_pathname_prefix":"\u002fapp\u002f""#), "{body}");
+    assert!(
+        body.contains(r#""requests_pathname_prefix":"\u002fapp\u002f""#),
+        "{body}"
+    );
     let (status, _, _) = send(&router, get("/app/_dash-layout")).await;
     assert_eq!(status, StatusCode::OK);
     let resp = router.clone().oneshot(get("/app")).await.expect("answer");
@@ -370,11 +411,9 @@ async fn layout_functions_run_per_load_and_user_routes_merge() {
     use std::sync::atomic::{AtomicU32, Ordering};
     static LOADS: AtomicU32 = AtomicU32::new(0);
     let extra = Router::new().route("/api/ping", axum::routing::get(|| async { "pong" }));
-    let router = app(
-        Dash::new()
-            .layout_fn(|| html::div(LOADS.fetch_add(1, Ordering::SeqCst)))
-            .routes(extra),
-    )
+    let router = app(Dash::new()
+        .layout_fn(|| html::div(LOADS.fetch_add(1, Ordering::SeqCst)))
+        .routes(extra))
     .await;
     let (_, first, _) = send(&router, get("/_dash-layout")).await;
     let (_, second, _) = send(&router, get("/_dash-layout")).await;

@@ -13,7 +13,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let func: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
-            let err = syn::Error::new_spanned(&item, "#[callback] can only be used on a function").to_compile_error();
+            let err = syn::Error::new_spanned(&item, "#[callback] can only be used on a function")
+                .to_compile_error();
             return quote! { #err #item };
         }
     };
@@ -36,4 +37,18 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     let registration = expand::registration(&args, &func, &checked);
     quote! { #func #registration }
+}
+
+pub fn expand_clientside(input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let args = match syn::parse2::<parse::CallbackArgs>(input) {
+        Ok(args) => args,
+        Err(e) => return e.to_compile_error(),
+    };
+    validate::check_dependencies(&args, &mut errors);
+    validate::check_clientside(&args, &mut errors);
+    if !errors.is_empty() {
+        return errors.into_compile_errors();
+    }
+    expand::clientside_registration(&args)
 }

@@ -3,7 +3,9 @@
 use quote::ToTokens;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
-use super::parse::{CallbackArgs, Dep, IdLit, IdVal};
+use proc_macro2::Ident;
+
+use super::parse::{ArgGroup, CallbackArgs, Dep, IdLit, IdVal, Outputs};
 use crate::errors::Errors;
 
 /// What the return type is, as far as the macro can tell from its tokens.
@@ -16,17 +18,79 @@ pub enum Ret {
     Result(Type),
 }
 
+/// The arguments one parameter receives.
+pub struct Slot {
+    /// Flat argument indices (inputs first, then state).
+    pub indices: Vec<usize>,
+    /// Field names for a named group (the parameter is a struct).
+    pub names: Option<Vec<String>>,
+    /// A single dependency (not a group).
+    pub single: bool,
+}
+
 /// What expansion needs after the checks passed.
 pub struct Checked {
+    /// Parameter types, in the function's order.
     pub arg_types: Vec<Type>,
+    /// What each parameter receives, in the function's order.
+    pub slots: Vec<Slot>,
     pub ret: Ret,
 }
 
-fn check_kind(dep: &Dep, expected: &str, key: &str, errors: &mut Errors) {
-    if dep.kind != expected {
+impl Checked {
+    /// The type of the parameter that receives flat argument `index` on its own, if any.
+    pub fn param_type_of(&self, index: usize) -> Option<&Type> {
+        self.slots
+            .iter()
+            .position(|s| s.single && s.indices == [index])
+            .and_then(|p| self.arg_types.get(p))
+    }
+}
+
+/// The parameter slots of the inputs and state, in declaration order, with their names.
+fn declared_slots(args: &CallbackArgs) -> Vec<(Option<Ident>, Slot)> {
+    let mut out = Vec::new();
+    let mut flat = 0usize;
+    for grouping in [&args.input_groups, &args.state_groups] {
+        for (name, group) in &grouping.groups {
+            let n = group.deps().len();
+            let indices: Vec<usize> = (flat..flat + n).collect();
+            flat += n;
+            if group.is_trigger() {
+                continue;
+            }
+            let slot = match group {
+                ArgGroup::Single(_) => Slot {
+                    indices,
+                    names: None,
+                    single: true,
+                },
+                ArgGroup::Tuple(_) => Slot {
+                    indices,
+                    names: None,
+                    single: false,
+                },
+                ArgGroup::Named(named) => Slot {
+                    indices,
+                    names: Some(named.iter().map(|(n, _)| n.to_string()).collect()),
+                    single: false,
+                },
+            };
+            out.push((name.clone(), slot));
+        }
+    }
+    out
+}
+
+fn check_kind(dep: &Dep, expected: &[&str], key: &str, errors: &mut Errors) {
+    if !expected.iter().any(|e| dep.kind == e) {
         errors.spanned(
             &dep.kind,
-            format!("`{key}` takes {expected}(..) dependencies, found `{}`", dep.kind),
+            format!(
+                "`{key}` takes {}(..) dependencies, found `{}`",
+                expected.join("(..) or "),
+                dep.kind
+            ),
         );
     }
 }
@@ -50,29 +114,44 @@ fn check_ids(dep: &Dep, is_output: bool, errors: &mut Errors) {
             }
             for (i, (key, value)) in entries.iter().enumerate() {
                 if entries[..i].iter().any(|(k, _)| k.value() == key.value()) {
-                    errors.spanned(key, format!("key {:?} appears twice in this id", key.value()));
+                    errors.spanned(
+                        key,
+                        format!("key {:?} appears twice in this id", key.value()),
+                    );
                 }
                 if let (true, IdVal::Wildcard(w)) = (is_output, value) {
                     if w == "ALLSMALLER" {
-                        errors.spanned(w, "ALLSMALLER is only allowed in inputs and state, not in outputs");
+                        errors.spanned(
+                            w,
+                            "ALLSMALLER is only allowed in inputs and state, not in outputs",
+                        );
                     }
                 }
             }
         }
+        IdLit::Typed(_) => {}
     }
     let prop = dep.property.value();
     if prop.is_empty() || prop.contains('.') || prop.contains('@') {
         errors.spanned(
             &dep.property,
-            format!("invalid property name {prop:?}: it must be non-empty and contain no `.` or `@`"),
+            format!(
+                "invalid property name {prop:?}: it must be non-empty and contain no `.` or `@`"
+            ),
         );
     }
     if is_output {
         if let Some(opt) = &dep.allow_optional {
-            errors.spanned(opt, "`allow_optional` applies to Input and State, not Output");
+            errors.spanned(
+                opt,
+                "`allow_optional` applies to Input and State, not Output",
+            );
         }
     } else if let Some(dup) = &dep.allow_duplicate {
-        errors.spanned(dup, "`allow_duplicate` applies to Output, not Input or State");
+        errors.spanned(
+            dup,
+            "`allow_duplicate` applies to Output, not Input or State",
+        );
     }
 }
 
@@ -86,7 +165,9 @@ fn dep_key(dep: &Dep) -> String {
                 .map(|(k, v)| {
                     let v = match v {
                         IdVal::Str(s) => format!("{:?}", s.value()),
-                        IdVal::Int(n, neg) => format!("{}{}", if *neg { "-" } else { "" }, n.base10_digits()),
+                        IdVal::Int(n, neg) => {
+                            format!("{}{}", if *neg { "-" } else { "" }, n.base10_digits())
+                        }
                         IdVal::Bool(b) => b.value.to_string(),
                         IdVal::Wildcard(w) => format!("[{w}]"),
                     };
@@ -96,6 +177,7 @@ fn dep_key(dep: &Dep) -> String {
             parts.sort();
             format!("{{{}}}", parts.join(","))
         }
+        IdLit::Typed(path) => quote::ToTokens::to_token_stream(path).to_string(),
     };
     format!("{id}.{}", dep.property.value())
 }
@@ -128,28 +210,45 @@ fn is_unit(ty: &Type) -> bool {
     matches!(ty, Type::Tuple(t) if t.elems.is_empty())
 }
 
-pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked {
+/// Checks of the dependencies alone (shared by server and clientside callbacks).
+pub fn check_dependencies(args: &CallbackArgs, errors: &mut Errors) {
     for e in &args.errors {
         errors.push(e.clone());
     }
     let outputs = args.output.as_ref().map(|o| o.deps()).unwrap_or(&[]);
     for dep in outputs {
-        check_kind(dep, "Output", "output", errors);
+        check_kind(dep, &["Output"], "output", errors);
         check_ids(dep, true, errors);
     }
-    for dep in &args.inputs {
-        check_kind(dep, "Input", "inputs", errors);
-        check_ids(dep, false, errors);
+    for (_, group) in &args.input_groups.groups {
+        let nested = !matches!(group, ArgGroup::Single(_));
+        for dep in group.deps() {
+            check_kind(dep, &["Input", "Trigger"], "inputs", errors);
+            if nested && dep.kind == "Trigger" {
+                errors.spanned(
+                    &dep.kind,
+                    "a Trigger passes no value, so it cannot be part of a group",
+                );
+            }
+            check_ids(dep, false, errors);
+        }
     }
     for dep in &args.state {
-        check_kind(dep, "State", "state", errors);
+        check_kind(dep, &["State"], "state", errors);
         check_ids(dep, false, errors);
+    }
+    for (dep, _, _) in &args.running {
+        check_kind(dep, &["Output"], "running", errors);
+        check_ids(dep, true, errors);
     }
     for (i, dep) in outputs.iter().enumerate() {
         if outputs[..i].iter().any(|d| dep_key(d) == dep_key(dep)) {
             errors.spanned(
                 &dep.tokens,
-                format!("the output `{}` appears twice in this callback", dep_key(dep)),
+                format!(
+                    "the output `{}` appears twice in this callback",
+                    dep_key(dep)
+                ),
             );
         }
     }
@@ -164,38 +263,111 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
             }
         }
     }
+}
 
+/// The `#[callback]` checks: dependencies, then the function against them.
+pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked {
+    check_dependencies(args, errors);
+    for (key, lit) in [
+        ("js", &args.js),
+        ("namespace", &args.namespace),
+        ("function", &args.function),
+    ] {
+        if let Some(lit) = lit {
+            errors.spanned(
+                lit,
+                format!("`{key}` is for clientside callbacks: use `clientside_callback!`"),
+            );
+        }
+    }
     let sig = &func.sig;
     if !sig.generics.params.is_empty() {
-        errors.spanned(&sig.generics, "a callback cannot be generic: its parameter types decide how inputs are deserialised");
+        errors.spanned(
+            &sig.generics,
+            "a callback cannot be generic: its parameter types decide how inputs are deserialised",
+        );
     }
-    let mut arg_types = Vec::new();
+    let mut params: Vec<(Option<Ident>, Type)> = Vec::new();
     for arg in &sig.inputs {
         match arg {
-            FnArg::Receiver(r) => errors.spanned(r, "a callback must be a free function, not a method"),
+            FnArg::Receiver(r) => {
+                errors.spanned(r, "a callback must be a free function, not a method")
+            }
             FnArg::Typed(t) => {
                 if let Type::Reference(r) = t.ty.as_ref() {
                     errors.spanned(r, "callback parameters must be owned types (e.g. `String`, not `&str`): values are deserialised from the request");
                 }
-                arg_types.push((*t.ty).clone());
+                let name = match t.pat.as_ref() {
+                    syn::Pat::Ident(p) => Some(p.ident.clone()),
+                    _ => None,
+                };
+                params.push((name, (*t.ty).clone()));
             }
         }
     }
-    let declared = args.inputs.len() + args.state.len();
-    if arg_types.len() != declared {
-        let what = format!(
-            "this callback has {} parameter{} but declares {} input{} and {} state value{}; parameters receive the inputs, then the state, in order",
-            arg_types.len(),
-            if arg_types.len() == 1 { "" } else { "s" },
-            args.inputs.len(),
-            if args.inputs.len() == 1 { "" } else { "s" },
-            args.state.len(),
-            if args.state.len() == 1 { "" } else { "s" },
+    let declared = declared_slots(args);
+    let named = args.input_groups.named || args.state_groups.named;
+    let mixed = named
+        && [&args.input_groups, &args.state_groups]
+            .iter()
+            .any(|g| !g.named && !g.groups.is_empty());
+    let mut arg_types = Vec::new();
+    let mut slots = Vec::new();
+    if mixed {
+        errors.spanned(
+            &sig.ident,
+            "name both the inputs and the state (`{name: Input(..)}`), or neither",
         );
-        if sig.inputs.is_empty() {
-            errors.spanned(&sig.ident, what);
-        } else {
-            errors.spanned(&sig.inputs, what);
+    } else if named {
+        let mut remaining: Vec<(Option<Ident>, Slot)> = declared;
+        for (name, ty) in &params {
+            let found = name
+                .as_ref()
+                .and_then(|n| remaining.iter().position(|(k, _)| k.as_ref() == Some(n)));
+            match found {
+                Some(i) => {
+                    let (_, slot) = remaining.remove(i);
+                    arg_types.push(ty.clone());
+                    slots.push(slot);
+                }
+                None => errors.spanned(
+                    ty,
+                    format!(
+                        "parameter `{}` matches no named input or state (named: {})",
+                        name.as_ref()
+                            .map_or_else(|| "_".to_owned(), ToString::to_string),
+                        declared_names(args).join(", ")
+                    ),
+                ),
+            }
+        }
+        for (name, _) in remaining {
+            if let Some(name) = name {
+                errors.spanned(&name, format!("`{name}` has no parameter of the same name"));
+            }
+        }
+    } else {
+        let n_slots = declared.len();
+        if params.len() != n_slots {
+            let what = format!(
+                "this callback has {} parameter{} but declares {} input{} and {} state value{}{}; parameters receive the inputs, then the state, in order",
+                params.len(),
+                if params.len() == 1 { "" } else { "s" },
+                args.input_groups.groups.iter().filter(|(_, g)| !g.is_trigger()).count(),
+                if args.input_groups.groups.len() == 1 { "" } else { "s" },
+                args.state_groups.groups.len(),
+                if args.state_groups.groups.len() == 1 { "" } else { "s" },
+                if args.input_groups.groups.iter().any(|(_, g)| g.is_trigger()) { " (triggers pass no value)" } else { "" },
+            );
+            if sig.inputs.is_empty() {
+                errors.spanned(&sig.ident, what);
+            } else {
+                errors.spanned(&sig.inputs, what);
+            }
+        }
+        for ((_, ty), (_, slot)) in params.into_iter().zip(declared) {
+            arg_types.push(ty);
+            slots.push(slot);
         }
     }
 
@@ -221,9 +393,12 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
                         ReturnType::Default => sig.ident.to_token_stream(),
                         ReturnType::Type(..) => sig.output.to_token_stream(),
                     },
-                    format!("this callback declares {n} output{} but returns nothing", if n == 1 { "" } else { "s" }),
+                    format!(
+                        "this callback declares {n} output{} but returns nothing",
+                        if n == 1 { "" } else { "s" }
+                    ),
                 ),
-                Some(Type::Tuple(t)) if matches!(out, super::parse::Outputs::List(..)) && t.elems.len() != n => {
+                Some(Type::Tuple(t)) if matches!(out, Outputs::List(..)) && t.elems.len() != n => {
                     errors.spanned(
                         t,
                         format!(
@@ -238,5 +413,76 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
             }
         }
     }
-    Checked { arg_types, ret }
+    if let Some(Outputs::Named(..)) = &args.output {
+        if let Some(Type::Tuple(t)) = value_ty {
+            errors.spanned(t, "named outputs (`output = {name: Output(..)}`) need a struct with those fields, not a tuple");
+        }
+    }
+    Checked {
+        arg_types,
+        slots,
+        ret,
+    }
+}
+
+fn declared_names(args: &CallbackArgs) -> Vec<String> {
+    [&args.input_groups, &args.state_groups]
+        .iter()
+        .flat_map(|g| {
+            g.groups
+                .iter()
+                .filter_map(|(n, _)| n.as_ref().map(ToString::to_string))
+        })
+        .collect()
+}
+
+/// The checks of `clientside_callback!` beyond the dependencies.
+pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
+    if let Some(path) = &args.on_error {
+        errors.spanned(path, "`on_error` is for server callbacks; a clientside callback handles its errors in JavaScript");
+    }
+    for (_, group) in [&args.input_groups, &args.state_groups]
+        .iter()
+        .flat_map(|g| &g.groups)
+    {
+        if !matches!(group, ArgGroup::Single(_)) {
+            errors.spanned(
+                &group.deps()[0].tokens,
+                "clientside callbacks receive their values positionally: groups are not supported",
+            );
+        }
+    }
+    if args.input_groups.named || args.state_groups.named {
+        errors.at(
+            proc_macro2::Span::call_site(),
+            "clientside callbacks receive their values positionally: name no inputs or state",
+        );
+    }
+    match (&args.js, &args.namespace, &args.function) {
+        (Some(js), ns, f) => {
+            for lit in [ns, f].into_iter().flatten() {
+                errors.spanned(lit, "give either `js = \"...\"` or `namespace` and `function`, not both");
+            }
+            if js.value().trim().is_empty() {
+                errors.spanned(js, "the clientside function's source is empty");
+            }
+        }
+        (None, Some(ns), Some(f)) => {
+            if ns.value().starts_with("_dashprivate_") {
+                errors.spanned(ns, "namespaces starting with `_dashprivate_` are reserved by Dash");
+            }
+            if matches!(f.value().as_str(), "PreventUpdate" | "no_update") {
+                errors.spanned(f, "`PreventUpdate` and `no_update` are reserved names in `dash_clientside`");
+            }
+            if ns.value().is_empty() || f.value().is_empty() {
+                errors.spanned(ns, "`namespace` and `function` must not be empty");
+            }
+        }
+        (None, Some(ns), None) => errors.spanned(ns, "a namespaced clientside callback also needs `function = \"name\"`"),
+        (None, None, Some(f)) => errors.spanned(f, "a namespaced clientside callback also needs `namespace = \"name\"`"),
+        (None, None, None) => errors.at(
+            proc_macro2::Span::call_site(),
+            "clientside_callback! needs its JavaScript: `js = \"function(..) {..}\"`, or `namespace = \"..\", function = \"..\"` for a function defined in an assets file",
+        ),
+    }
 }

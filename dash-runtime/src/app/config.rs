@@ -15,7 +15,9 @@ pub enum ConfigError {
     #[error("requests_pathname_prefix must start with '/': got {0:?}")]
     RequestsPrefix(String),
     /// The requests prefix must end with the routes prefix.
-    #[error("requests_pathname_prefix {requests:?} must end with routes_pathname_prefix {routes:?}")]
+    #[error(
+        "requests_pathname_prefix {requests:?} must end with routes_pathname_prefix {routes:?}"
+    )]
     PrefixMismatch {
         /// The requests prefix.
         requests: String,
@@ -134,7 +136,11 @@ fn env_bool(env: &dyn Env, name: &'static str) -> Result<Option<bool>, ConfigErr
         Some(v) => match v.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "on" => Ok(Some(true)),
             "false" | "0" | "no" | "off" => Ok(Some(false)),
-            _ => Err(ConfigError::Env { name, value: v, expected: "true or false" }),
+            _ => Err(ConfigError::Env {
+                name,
+                value: v,
+                expected: "true or false",
+            }),
         },
     }
 }
@@ -142,20 +148,27 @@ fn env_bool(env: &dyn Env, name: &'static str) -> Result<Option<bool>, ConfigErr
 impl Settings {
     pub(crate) fn resolve(&self, env: &dyn Env) -> Result<Config, ConfigError> {
         let pick_str = |own: &Option<String>, name: &str| own.clone().or_else(|| env.var(name));
-        let pick_bool = |own: Option<bool>, name: &'static str| -> Result<Option<bool>, ConfigError> {
-            Ok(match own {
-                Some(v) => Some(v),
-                None => env_bool(env, name)?,
-            })
-        };
+        let pick_bool =
+            |own: Option<bool>, name: &'static str| -> Result<Option<bool>, ConfigError> {
+                Ok(match own {
+                    Some(v) => Some(v),
+                    None => env_bool(env, name)?,
+                })
+            };
 
         let url_base = pick_str(&self.url_base_pathname, "DASH_URL_BASE_PATHNAME");
         let routes = pick_str(&self.routes_pathname_prefix, "DASH_ROUTES_PATHNAME_PREFIX");
-        let requests = pick_str(&self.requests_pathname_prefix, "DASH_REQUESTS_PATHNAME_PREFIX");
+        let requests = pick_str(
+            &self.requests_pathname_prefix,
+            "DASH_REQUESTS_PATHNAME_PREFIX",
+        );
         if url_base.is_some() && (routes.is_some() || requests.is_some()) {
             return Err(ConfigError::AmbiguousPrefix);
         }
-        let routes_prefix = url_base.clone().or(routes).unwrap_or_else(|| "/".to_owned());
+        let routes_prefix = url_base
+            .clone()
+            .or(routes)
+            .unwrap_or_else(|| "/".to_owned());
         let requests_prefix = match (url_base.clone(), requests, env.var("DASH_APP_NAME")) {
             (Some(u), _, _) => u,
             (None, Some(q), _) => q,
@@ -169,11 +182,16 @@ impl Settings {
             return Err(ConfigError::RequestsPrefix(requests_prefix));
         }
         if !requests_prefix.ends_with(&routes_prefix) {
-            return Err(ConfigError::PrefixMismatch { requests: requests_prefix, routes: routes_prefix });
+            return Err(ConfigError::PrefixMismatch {
+                requests: requests_prefix,
+                routes: routes_prefix,
+            });
         }
 
         let debug = pick_bool(self.debug, "DASH_DEBUG")?.unwrap_or(false);
-        let flag = |name: &'static str| -> Result<bool, ConfigError> { Ok(env_bool(env, name)?.unwrap_or(debug)) };
+        let flag = |name: &'static str| -> Result<bool, ConfigError> {
+            Ok(env_bool(env, name)?.unwrap_or(debug))
+        };
         let dev_tools = DevTools {
             ui: flag("DASH_UI")?,
             props_check: flag("DASH_PROPS_CHECK")?,
@@ -243,7 +261,11 @@ impl Settings {
             meta_tags: self.meta_tags.clone(),
             show_undo_redo: self.show_undo_redo.unwrap_or(false),
             max_request_body,
-            host: self.host.clone().or_else(|| env.var("HOST")).unwrap_or_else(|| "127.0.0.1".to_owned()),
+            host: self
+                .host
+                .clone()
+                .or_else(|| env.var("HOST"))
+                .unwrap_or_else(|| "127.0.0.1".to_owned()),
             port,
         })
     }
@@ -277,13 +299,24 @@ mod tests {
 
     #[test]
     fn env_and_builder_precedence() {
-        let e = env(&[("PORT", "9000"), ("DASH_DEBUG", "true"), ("DASH_URL_BASE_PATHNAME", "/app/")]);
+        let e = env(&[
+            ("PORT", "9000"),
+            ("DASH_DEBUG", "true"),
+            ("DASH_URL_BASE_PATHNAME", "/app/"),
+        ]);
         let c = Settings::default().resolve(&e).unwrap();
         assert_eq!(c.port, 9000);
         assert!(c.debug && c.dev_tools.ui && c.dev_tools.hot_reload);
-        assert_eq!((c.routes_prefix.as_str(), c.requests_prefix.as_str()), ("/app/", "/app/"));
+        assert_eq!(
+            (c.routes_prefix.as_str(), c.requests_prefix.as_str()),
+            ("/app/", "/app/")
+        );
 
-        let own = Settings { debug: Some(false), port: Some(1), ..Default::default() };
+        let own = Settings {
+            debug: Some(false),
+            port: Some(1),
+            ..Default::default()
+        };
         let c = own.resolve(&e).unwrap();
         assert_eq!(c.port, 1);
         assert!(!c.debug);
@@ -293,18 +326,36 @@ mod tests {
     fn prefix_rules() {
         let e = env(&[("DASH_REQUESTS_PATHNAME_PREFIX", "/proxy/")]);
         let c = Settings::default().resolve(&e).unwrap();
-        assert_eq!((c.routes_prefix.as_str(), c.requests_prefix.as_str()), ("/", "/proxy/"));
+        assert_eq!(
+            (c.routes_prefix.as_str(), c.requests_prefix.as_str()),
+            ("/", "/proxy/")
+        );
         let both = Settings {
             url_base_pathname: Some("/a/".into()),
             routes_pathname_prefix: Some("/a/".into()),
             ..Default::default()
         };
-        assert_eq!(both.resolve(&env(&[])).unwrap_err(), ConfigError::AmbiguousPrefix);
-        let bad = Settings { routes_pathname_prefix: Some("/a".into()), ..Default::default() };
-        assert!(matches!(bad.resolve(&env(&[])), Err(ConfigError::RoutesPrefix(_))));
+        assert_eq!(
+            both.resolve(&env(&[])).unwrap_err(),
+            ConfigError::AmbiguousPrefix
+        );
+        let bad = Settings {
+            routes_pathname_prefix: Some("/a".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            bad.resolve(&env(&[])),
+            Err(ConfigError::RoutesPrefix(_))
+        ));
         let bad_env = env(&[("PORT", "http")]);
-        assert!(matches!(Settings::default().resolve(&bad_env), Err(ConfigError::Env { name: "PORT", .. })));
+        assert!(matches!(
+            Settings::default().resolve(&bad_env),
+            Err(ConfigError::Env { name: "PORT", .. })
+        ));
         let app = env(&[("DASH_APP_NAME", "demo")]);
-        assert_eq!(Settings::default().resolve(&app).unwrap().requests_prefix, "/demo/");
+        assert_eq!(
+            Settings::default().resolve(&app).unwrap().requests_prefix,
+            "/demo/"
+        );
     }
 }

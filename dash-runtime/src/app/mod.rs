@@ -37,6 +37,7 @@ pub struct Dash {
     pub(crate) settings: config::Settings,
     pub(crate) layout: Option<Layout>,
     pub(crate) routes: Option<Router>,
+    pub(crate) on_error: Option<crate::server::ErrorHandler>,
 }
 
 impl Dash {
@@ -112,7 +113,10 @@ impl Dash {
     }
 
     /// Stylesheets linked before the app's own CSS.
-    pub fn external_stylesheets<I: IntoIterator<Item = S>, S: Into<String>>(mut self, urls: I) -> Self {
+    pub fn external_stylesheets<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        urls: I,
+    ) -> Self {
         self.settings.external_stylesheets = urls.into_iter().map(Into::into).collect();
         self
     }
@@ -124,10 +128,16 @@ impl Dash {
     }
 
     /// Extra `<meta>` tags: each a list of `(attribute, value)` pairs.
-    pub fn meta_tag<I: IntoIterator<Item = (K, V)>, K: Into<String>, V: Into<String>>(mut self, attrs: I) -> Self {
-        self.settings
-            .meta_tags
-            .push(attrs.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+    pub fn meta_tag<I: IntoIterator<Item = (K, V)>, K: Into<String>, V: Into<String>>(
+        mut self,
+        attrs: I,
+    ) -> Self {
+        self.settings.meta_tags.push(
+            attrs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
         self
     }
 
@@ -164,6 +174,26 @@ impl Dash {
         C: IntoChildren,
     {
         self.layout = Some(Layout::dynamic(f));
+        self
+    }
+
+    /// An app-wide handler for callback errors (returned errors and panics) of every callback
+    /// that has no `on_error` of its own. The failed callback's outputs are left unchanged and
+    /// the answer is 200; use [`set_props`](crate::set_props) in the handler to show the problem.
+    ///
+    /// ```no_run
+    /// use dash_runtime::prelude::*;
+    /// Dash::new()
+    ///     .on_error(|err| set_props("error-banner", serde_json::json!({"children": err.to_string()})))
+    ///     .layout(html::div(html::Div::new().id("error-banner")))
+    ///     .run()
+    ///     .expect("server");
+    /// ```
+    pub fn on_error(
+        mut self,
+        handler: impl Fn(&crate::CallbackError) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_error = Some(std::sync::Arc::new(handler));
         self
     }
 

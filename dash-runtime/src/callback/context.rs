@@ -108,7 +108,8 @@ impl CallbackContext {
     /// The first triggering id deserialised into `T` (a `String`, or a struct for
     /// pattern-matching ids). `None` if nothing triggered or the id does not fit `T`.
     pub fn triggered_id_as<T: DeserializeOwned>(&self) -> Option<T> {
-        self.triggered_id().and_then(|id| serde_json::from_value(id).ok())
+        self.triggered_id()
+            .and_then(|id| serde_json::from_value(id).ok())
     }
 
     /// The HTTP request headers.
@@ -152,7 +153,10 @@ impl CallbackContext {
             tracing::error!(id = %key, "set_props: props must serialise to a JSON object");
             return;
         };
-        let mut side = self.side_updates.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut side = self
+            .side_updates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match side.entry(key).or_insert_with(|| Value::Object(Map::new())) {
             Value::Object(existing) => existing.extend(props),
             other => *other = Value::Object(props),
@@ -161,7 +165,12 @@ impl CallbackContext {
 
     /// Take the accumulated `set_props` updates.
     pub(crate) fn take_side_updates(&self) -> Map<String, Value> {
-        std::mem::take(&mut *self.side_updates.lock().unwrap_or_else(PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .side_updates
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 }
 
@@ -236,7 +245,9 @@ mod tests {
     #[test]
     fn triggered_id_parses_dict_ids() {
         let ctx = CallbackContext {
-            inputs_list: vec![json!([{"id": {"i": 1, "t": "btn"}, "property": "n_clicks", "value": 4}])],
+            inputs_list: vec![
+                json!([{"id": {"i": 1, "t": "btn"}, "property": "n_clicks", "value": 4}]),
+            ],
             changed_prop_ids: vec![r#"{"i":1,"t":"btn"}.n_clicks"#.into()],
             ..Default::default()
         };
@@ -249,6 +260,9 @@ mod tests {
         let ctx = CallbackContext::default();
         ctx.set_props("a", json!({"x": 1}));
         ctx.set_props("a", json!({"y": 2}));
-        assert_eq!(Value::Object(ctx.take_side_updates()), json!({"a": {"x": 1, "y": 2}}));
+        assert_eq!(
+            Value::Object(ctx.take_side_updates()),
+            json!({"a": {"x": 1, "y": 2}})
+        );
     }
 }

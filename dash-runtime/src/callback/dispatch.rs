@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::error::CallbackError;
 use super::spec::CallbackSpec;
-use super::update::{NoUpdate, Update};
+use crate::protocol::is_no_update_marker;
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -29,6 +29,42 @@ pub enum Handler {
     Sync(fn(&mut Args) -> CallResult),
     /// An `async fn`: awaited.
     Async(fn(Args) -> BoxFuture<'static, CallResult>),
+    /// A clientside callback: runs in the browser, never on the server.
+    Clientside(Clientside),
+}
+
+/// The JavaScript of a clientside callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clientside {
+    /// Inline source (`function(a, b) { ... }`), sent to the browser in the index page.
+    Inline(&'static str),
+    /// A function `window.dash_clientside[namespace][function_name]`, usually from an asset file.
+    Namespaced {
+        /// The namespace object.
+        namespace: &'static str,
+        /// The function's name.
+        function_name: &'static str,
+    },
+}
+
+impl Clientside {
+    /// The namespace for inline functions.
+    pub const INLINE_NAMESPACE: &'static str = "_dashprivate_clientside_funcs";
+
+    /// `(namespace, function_name)` as sent in `_dash-dependencies`; inline sources are named
+    /// by the SHA-256 of their text, as Dash does.
+    pub fn function(&self) -> (String, String) {
+        match self {
+            Clientside::Inline(src) => (
+                Self::INLINE_NAMESPACE.to_owned(),
+                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(src.as_bytes())),
+            ),
+            Clientside::Namespaced {
+                namespace,
+                function_name,
+            } => ((*namespace).to_owned(), (*function_name).to_owned()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Handler {
@@ -36,6 +72,7 @@ impl std::fmt::Debug for Handler {
         f.write_str(match self {
             Handler::Sync(_) => "Handler::Sync",
             Handler::Async(_) => "Handler::Async",
+            Handler::Clientside(_) => "Handler::Clientside",
         })
     }
 }
@@ -56,7 +93,11 @@ impl Args {
 
     /// Deserialize argument `index` into the parameter's type.
     pub fn take<T: DeserializeOwned>(&mut self, index: usize) -> Result<T, CallbackError> {
-        let value = self.values.get_mut(index).map(Value::take).unwrap_or(Value::Null);
+        let value = self
+            .values
+            .get_mut(index)
+            .map(Value::take)
+            .unwrap_or(Value::Null);
         serde_json::from_value(value).map_err(|err| CallbackError::Argument {
             dependency: self
                 .spec
@@ -67,10 +108,14 @@ impl Args {
     }
 }
 
-/// A value that can be sent to one output.
-///
-/// Implemented for every `Serialize` type (components included), for [`Update<T>`] (where
-/// `Update::NoUpdate` leaves the output unchanged) and for [`NoUpdate`].
+/// A value that can be sent to one output: every `Serialize` type (components included),
+/// [`Update<T>`](crate::Update) and [`NoUpdate`](crate::NoUpdate), which serialise to Dash's
+/// `no_update` marker and leave the output unchanged.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent to a callback output",
+    label = "output values must implement `serde::Serialize`",
+    note = "return a `Serialize` value, a component, `Update<T>`, or `NoUpdate`"
+)]
 pub trait IntoOutputValue {
     /// The JSON to send, or `None` to leave the output unchanged.
     fn into_output_value(self) -> Result<Option<Value>, CallbackError>;
@@ -78,24 +123,8 @@ pub trait IntoOutputValue {
 
 impl<T: Serialize> IntoOutputValue for T {
     fn into_output_value(self) -> Result<Option<Value>, CallbackError> {
-        serde_json::to_value(self)
-            .map(Some)
-            .map_err(|e| CallbackError::Output(e.to_string()))
-    }
-}
-
-impl<T: Serialize> IntoOutputValue for Update<T> {
-    fn into_output_value(self) -> Result<Option<Value>, CallbackError> {
-        match self {
-            Update::Value(v) => v.into_output_value(),
-            Update::NoUpdate => Ok(None),
-        }
-    }
-}
-
-impl IntoOutputValue for NoUpdate {
-    fn into_output_value(self) -> Result<Option<Value>, CallbackError> {
-        Ok(None)
+        let value = serde_json::to_value(self).map_err(|e| CallbackError::Output(e.to_string()))?;
+        Ok((!is_no_update_marker(&value)).then_some(value))
     }
 }
 
@@ -160,4 +189,81 @@ pub fn output_none(_value: ()) -> CallResult {
 pub fn result_none<E: Display + 'static>(value: Result<(), E>) -> CallResult {
     value.map_err(CallbackError::from_user)?;
     Ok(Vec::new())
+}
+
+/// Shim helper: named outputs (`output = {a: Output(..), b: Output(..)}`) from a value that
+/// serialises to an object with those keys (usually a `#[derive(Serialize)]` struct).
+pub fn output_named<T: Serialize>(value: T, keys: &[&str]) -> CallResult {
+    let value = serde_json::to_value(value).map_err(|e| CallbackError::Output(e.to_string()))?;
+    let Value::Object(mut map) = value else {
+        return Err(CallbackError::Output(format!(
+            "named outputs need a value with the fields {}",
+            keys.join(", ")
+        )));
+    };
+    keys.iter()
+        .map(|k| match map.remove(*k) {
+            Some(v) if is_no_update_marker(&v) => Ok(None),
+            Some(v) => Ok(Some(v)),
+            None => Err(CallbackError::Output(format!(
+                "the returned value has no field `{k}`"
+            ))),
+        })
+        .collect()
+}
+
+/// Shim helper: named outputs from a `Result`.
+pub fn result_named<T: Serialize, E: Display + 'static>(
+    value: Result<T, E>,
+    keys: &[&str],
+) -> CallResult {
+    output_named(value.map_err(CallbackError::from_user)?, keys)
+}
+
+impl Args {
+    /// Deserialize several arguments at once into one parameter: a JSON array of their values
+    /// (for a tuple group) or an object keyed by `names` (for a named group, i.e. a struct).
+    pub fn take_group<T: DeserializeOwned>(
+        &mut self,
+        indices: &[usize],
+        names: Option<&[&str]>,
+    ) -> Result<T, CallbackError> {
+        let values: Vec<Value> = indices
+            .iter()
+            .map(|&i| {
+                self.values
+                    .get_mut(i)
+                    .map(Value::take)
+                    .unwrap_or(Value::Null)
+            })
+            .collect();
+        let grouped = match names {
+            Some(names) => {
+                Value::Object(names.iter().map(|n| (*n).to_owned()).zip(values).collect())
+            }
+            None => Value::Array(values),
+        };
+        serde_json::from_value(grouped).map_err(|err| CallbackError::Argument {
+            dependency: indices
+                .iter()
+                .filter_map(|&i| self.spec.argument(i).map(|d| d.prop_id()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: err.to_string(),
+        })
+    }
+}
+
+/// Shim helper: call a sync callback, turning a panic into [`CallbackError::Panic`] (used when
+/// the callback has an `on_error` handler, which sees panics too).
+pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, CallbackError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        CallbackError::Panic(
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_owned()),
+        )
+    })
 }

@@ -50,6 +50,15 @@ impl CallbackError {
         CallbackError::User(message.to_string())
     }
 
+    /// Whether an `on_error` handler deals with this error: returned errors, panics and bad
+    /// return values do; `PreventUpdate` and request problems (bad argument values) do not.
+    pub fn is_handled_by_on_error(&self) -> bool {
+        matches!(
+            self,
+            CallbackError::User(_) | CallbackError::Panic(_) | CallbackError::Output(_)
+        )
+    }
+
     /// Convert any error a callback returned; `PreventUpdate` and `CallbackError` keep their
     /// meaning, anything else becomes [`CallbackError::User`] with its `Display` text.
     pub fn from_user<E: Display + 'static>(error: E) -> Self {
@@ -82,7 +91,10 @@ mod tests {
 
     #[test]
     fn from_user_keeps_meaning() {
-        assert!(matches!(CallbackError::from_user(PreventUpdate), CallbackError::PreventUpdate));
+        assert!(matches!(
+            CallbackError::from_user(PreventUpdate),
+            CallbackError::PreventUpdate
+        ));
         assert!(matches!(
             CallbackError::from_user(CallbackError::Output("x".into())),
             CallbackError::Output(_)

@@ -8,8 +8,9 @@ pub mod spec;
 mod update;
 
 pub use context::{callback_context, set_props, CallbackContext, Triggered};
+pub use dispatch::Clientside;
 pub use error::{CallbackError, PreventUpdate};
-pub use spec::CallbackSpec;
+pub use spec::{CallbackSpec, Running};
 pub use update::{no_update, NoUpdate, Update};
 
 pub(crate) use context::{scope, sync_scope};

@@ -26,8 +26,20 @@ pub struct CallbackSpec {
     pub state: &'static [Dependency],
     /// `prevent_initial_call`, if the callback set it (otherwise the app's default applies).
     pub prevent_initial_call: Option<bool>,
-    /// The generated shim that calls the function.
+    /// Properties set while the callback runs and reset after (`running`).
+    pub running: &'static [Running],
+    /// The generated shim that calls the function (or the clientside JavaScript).
     pub handler: Handler,
+}
+
+/// One `running` entry: an output set to `values().0` while the callback runs and to
+/// `values().1` when it settles (applied by the front end).
+#[derive(Debug)]
+pub struct Running {
+    /// The property.
+    pub output: OutputDep,
+    /// `(while running, after)`.
+    pub values: fn() -> (serde_json::Value, serde_json::Value),
 }
 
 inventory::collect!(CallbackSpec);
@@ -40,8 +52,10 @@ impl CallbackSpec {
 
     /// The dependency behind argument `index` (inputs first, then state).
     pub fn argument(&self, index: usize) -> Option<&Dependency> {
-        self.inputs
-            .get(index)
-            .or_else(|| index.checked_sub(self.inputs.len()).and_then(|i| self.state.get(i)))
+        self.inputs.get(index).or_else(|| {
+            index
+                .checked_sub(self.inputs.len())
+                .and_then(|i| self.state.get(i))
+        })
     }
 }

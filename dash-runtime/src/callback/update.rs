@@ -40,6 +40,25 @@ impl<T> From<Option<T>> for Update<T> {
     }
 }
 
+impl<T: serde::Serialize> serde::Serialize for Update<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Update::Value(v) => v.serialize(serializer),
+            Update::NoUpdate => NoUpdate.serialize(serializer),
+        }
+    }
+}
+
+impl serde::Serialize for NoUpdate {
+    /// Dash's wire form of `no_update`; the server drops such values from responses.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("_dash_no_update", "_dash_no_update")?;
+        map.end()
+    }
+}
+
 /// A value that leaves its output unchanged, usable for an output of any type.
 ///
 /// ```

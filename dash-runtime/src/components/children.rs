@@ -103,13 +103,17 @@ impl<T: IntoChildren> IntoChildren for Option<T> {
 
 impl<T: IntoChildren> IntoChildren for Vec<T> {
     fn into_children(self) -> Children {
-        Children(Value::Array(self.into_iter().map(|c| c.into_children().0).collect()))
+        Children(Value::Array(
+            self.into_iter().map(|c| c.into_children().0).collect(),
+        ))
     }
 }
 
 impl<T: IntoChildren, const N: usize> IntoChildren for [T; N] {
     fn into_children(self) -> Children {
-        Children(Value::Array(self.into_iter().map(|c| c.into_children().0).collect()))
+        Children(Value::Array(
+            self.into_iter().map(|c| c.into_children().0).collect(),
+        ))
     }
 }
 

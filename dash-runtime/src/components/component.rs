@@ -34,7 +34,10 @@ pub struct Component {
 
 impl Component {
     /// A component of `type_name` from the library whose JavaScript global is `namespace`.
-    pub fn new(namespace: impl Into<Cow<'static, str>>, type_name: impl Into<Cow<'static, str>>) -> Self {
+    pub fn new(
+        namespace: impl Into<Cow<'static, str>>,
+        type_name: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Component {
             namespace: namespace.into(),
             type_name: type_name.into(),
@@ -61,7 +64,8 @@ impl Component {
 
     /// Set the `children` property from strings, numbers, components, vectors or tuples.
     pub fn children(mut self, children: impl IntoChildren) -> Self {
-        self.props.insert("children".to_owned(), children.into_children().into_value());
+        self.props
+            .insert("children".to_owned(), children.into_children().into_value());
         self
     }
 
@@ -95,7 +99,10 @@ impl Component {
         let mut obj = Map::with_capacity(3);
         obj.insert("props".into(), Value::Object(self.props));
         obj.insert("type".into(), Value::String(self.type_name.into_owned()));
-        obj.insert("namespace".into(), Value::String(self.namespace.into_owned()));
+        obj.insert(
+            "namespace".into(),
+            Value::String(self.namespace.into_owned()),
+        );
         Value::Object(obj)
     }
 }

@@ -73,8 +73,16 @@ mod tests {
 
     #[test]
     fn allow_duplicate_hash_matches_dash() {
-        let input = Dependency { id: IdSpec::Str("btn"), property: "n_clicks", allow_optional: false };
-        let out = OutputDep { id: IdSpec::Str("out1"), property: "children", allow_duplicate: true };
+        let input = Dependency {
+            id: IdSpec::Str("btn"),
+            property: "n_clicks",
+            allow_optional: false,
+        };
+        let out = OutputDep {
+            id: IdSpec::Str("out1"),
+            property: "children",
+            allow_duplicate: true,
+        };
         assert_eq!(
             output_descriptor(&[out], false, &[input], ("x", 1)),
             "out1.children@3eb5c6874c0553ce107823c514131222db0c1ce9f5877187cdd472be1da6af32"

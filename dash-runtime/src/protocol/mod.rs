@@ -7,4 +7,4 @@ mod response;
 
 pub use json::html_safe_json;
 pub use request::{OutputTarget, RequestError, UpdateRequest};
-pub use response::UpdateResponse;
+pub use response::{is_no_update_marker, UpdateResponse};

@@ -75,7 +75,10 @@ impl UpdateRequest {
     /// Check the request against `spec` and flatten the argument values: one value per input,
     /// then per state; `ALL`/`ALLSMALLER` dependencies give an array of values.
     pub fn argument_values(&self, spec: &'static CallbackSpec) -> Result<Vec<Value>, RequestError> {
-        let mismatch = |problem: String| RequestError::Mismatch { callback: spec.name, problem };
+        let mismatch = |problem: String| RequestError::Mismatch {
+            callback: spec.name,
+            problem,
+        };
         if self.inputs.len() != spec.inputs.len() {
             return Err(mismatch(format!(
                 "expected {} inputs, got {}",
@@ -91,17 +94,29 @@ impl UpdateRequest {
             )));
         }
         let mut values = Vec::with_capacity(spec.inputs.len() + spec.state.len());
-        for (kind, sent, declared) in [("inputs", &self.inputs, spec.inputs), ("state", &self.state, spec.state)] {
+        for (kind, sent, declared) in [
+            ("inputs", &self.inputs, spec.inputs),
+            ("state", &self.state, spec.state),
+        ] {
             for (i, (item, dep)) in sent.iter().zip(declared).enumerate() {
-                values.push(dependency_value(item, dep).map_err(|p| mismatch(format!("{kind}[{i}]: {p}")))?);
+                values.push(
+                    dependency_value(item, dep)
+                        .map_err(|p| mismatch(format!("{kind}[{i}]: {p}")))?,
+                );
             }
         }
         Ok(values)
     }
 
     /// Check `outputs` against the declaration and resolve the response targets.
-    pub fn output_targets(&self, spec: &'static CallbackSpec) -> Result<Vec<OutputTarget>, RequestError> {
-        let mismatch = |problem: String| RequestError::Mismatch { callback: spec.name, problem };
+    pub fn output_targets(
+        &self,
+        spec: &'static CallbackSpec,
+    ) -> Result<Vec<OutputTarget>, RequestError> {
+        let mismatch = |problem: String| RequestError::Mismatch {
+            callback: spec.name,
+            problem,
+        };
         if spec.outputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -127,13 +142,16 @@ impl UpdateRequest {
             .into_iter()
             .zip(spec.outputs)
             .enumerate()
-            .map(|(i, (item, dep))| output_target(item, dep).map_err(|p| mismatch(format!("outputs[{i}]: {p}"))))
+            .map(|(i, (item, dep))| {
+                output_target(item, dep).map_err(|p| mismatch(format!("outputs[{i}]: {p}")))
+            })
             .collect()
     }
 }
 
 fn is_multi(id: &IdSpec) -> bool {
-    id.wildcards().any(|(_, w)| matches!(w, Wildcard::All | Wildcard::AllSmaller))
+    id.wildcards()
+        .any(|(_, w)| matches!(w, Wildcard::All | Wildcard::AllSmaller))
 }
 
 /// Check one `{id, property, value}` item against a declared id/property.
@@ -143,12 +161,21 @@ fn check_item<'a>(item: &'a Value, id: &IdSpec, property: &str) -> Result<&'a Va
     };
     let sent_id = obj.get("id").ok_or("missing `id`")?;
     if !id.matches(sent_id) {
-        return Err(format!("id {} does not match {}", stringify_id(sent_id), id.stringify()));
+        return Err(format!(
+            "id {} does not match {}",
+            stringify_id(sent_id),
+            id.stringify()
+        ));
     }
-    let sent_prop = obj.get("property").and_then(Value::as_str).ok_or("missing `property`")?;
+    let sent_prop = obj
+        .get("property")
+        .and_then(Value::as_str)
+        .ok_or("missing `property`")?;
     let bare = sent_prop.split_once('@').map_or(sent_prop, |(p, _)| p);
     if bare != property {
-        return Err(format!("property `{sent_prop}` does not match `{property}`"));
+        return Err(format!(
+            "property `{sent_prop}` does not match `{property}`"
+        ));
     }
     Ok(sent_id)
 }

@@ -14,7 +14,10 @@ pub struct UpdateResponse {
 
 impl UpdateResponse {
     /// Place each output value at its target; `None` values are left out (no update).
-    pub fn from_outputs(targets: &[OutputTarget], values: Vec<Option<Value>>) -> Result<Self, CallbackError> {
+    pub fn from_outputs(
+        targets: &[OutputTarget],
+        values: Vec<Option<Value>>,
+    ) -> Result<Self, CallbackError> {
         if targets.len() != values.len() {
             return Err(CallbackError::Output(format!(
                 "expected {} output values, got {}",

@@ -41,12 +41,18 @@ pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, 
     c.insert("props_check".into(), json!(dev.props_check));
     c.insert("disable_version_check".into(), json!(true));
     c.insert("show_undo_redo".into(), json!(config.show_undo_redo));
-    c.insert("suppress_callback_exceptions".into(), json!(config.suppress_callback_exceptions));
+    c.insert(
+        "suppress_callback_exceptions".into(),
+        json!(config.suppress_callback_exceptions),
+    );
     c.insert("update_title".into(), json!(config.update_title));
     c.insert("children_props".into(), children_props());
     c.insert("serve_locally".into(), json!(config.serve_locally));
     c.insert("dash_version".into(), json!("4.4.1"));
-    c.insert("python_version".into(), json!(concat!("dash-rs ", env!("CARGO_PKG_VERSION"))));
+    c.insert(
+        "python_version".into(),
+        json!(concat!("dash-rs ", env!("CARGO_PKG_VERSION"))),
+    );
     c.insert("dash_version_url".into(), json!(""));
     c.insert("ddk_version".into(), Value::Null);
     c.insert("plotly_version".into(), Value::Null);
@@ -58,7 +64,10 @@ pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, 
         c.insert("plotlyjs_url".into(), json!(front_end.plotly_url(q)));
     }
     if dev.hot_reload {
-        c.insert("hot_reload".into(), json!({"interval": 3000, "max_retry": 8}));
+        c.insert(
+            "hot_reload".into(),
+            json!({"interval": 3000, "max_retry": 8}),
+        );
     }
     if dev.ui {
         c.insert("dev_tools".into(), json!([]));
@@ -67,12 +76,18 @@ pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, 
 }
 
 impl IndexTemplate {
-    pub fn new(config: &Config, front_end: &FrontEnd, assets: &AssetsFolder) -> Self {
+    pub fn new(
+        config: &Config,
+        front_end: &FrontEnd,
+        assets: &AssetsFolder,
+        inline_clientside: &[(String, &'static str)],
+    ) -> Self {
         let q = &config.requests_prefix;
         let mut metas = String::new();
         let user_has = |attr: &str, value: Option<&str>| {
             config.meta_tags.iter().any(|tag| {
-                tag.iter().any(|(k, v)| k == attr && value.is_none_or(|want| v == want))
+                tag.iter()
+                    .any(|(k, v)| k == attr && value.is_none_or(|want| v == want))
             })
         };
         if !user_has("http-equiv", Some("X-UA-Compatible")) {
@@ -82,7 +97,9 @@ impl IndexTemplate {
             metas.push_str("<meta charset=\"UTF-8\">\n");
         }
         if !user_has("name", Some("viewport")) {
-            metas.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+            metas.push_str(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+            );
         }
         for tag in &config.meta_tags {
             metas.push_str("<meta");
@@ -94,16 +111,34 @@ impl IndexTemplate {
 
         let mut css = String::new();
         for url in &config.external_stylesheets {
-            let _ = writeln!(css, "<link rel=\"stylesheet\" href=\"{}\">", escape_attr(url));
+            let _ = writeln!(
+                css,
+                "<link rel=\"stylesheet\" href=\"{}\">",
+                escape_attr(url)
+            );
         }
         css.push_str(&assets.css_links(q));
 
         let mut scripts = front_end.dependency_scripts(q, config.dev_tools.props_check);
+        scripts.push('\n');
         for url in &config.external_scripts {
             let _ = writeln!(scripts, "<script src=\"{}\"></script>", escape_attr(url));
         }
         scripts.push_str(&assets.script_tags(q));
+        scripts.push('\n');
         scripts.push_str(&front_end.library_scripts(q, config.dev_tools.serve_dev_bundles));
+        scripts.push('\n');
+        for (name, source) in inline_clientside {
+            // The source is the app author's own JavaScript; only a literal `</script` could
+            // end the tag early, so that one sequence is broken up.
+            let source = source.replace("</script", "<\\/script");
+            let _ = writeln!(
+                scripts,
+                "<script>(function(){{var c=window.dash_clientside=window.dash_clientside||{{}};\
+                 var ns=c[\"{ns}\"]=c[\"{ns}\"]||{{}};ns[\"{name}\"]={source};}})();</script>",
+                ns = crate::callback::Clientside::INLINE_NAMESPACE,
+            );
+        }
 
         let config_json = html_safe_json(&Value::Object(dash_config(config, front_end)));
         // Re-open the object so each page load can append its own end_id.

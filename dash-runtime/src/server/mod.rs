@@ -12,7 +12,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use signing::Signer;
-pub(crate) use state::AppState;
+pub(crate) use state::{AppState, ErrorHandler};
 
 use crate::app::{Config, Dash, Error};
 use crate::assets::{AssetsFolder, FrontEnd, FrontEndConfig};
@@ -32,9 +32,13 @@ impl DashServer {
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
         let front_end = FrontEnd::load(&fe_config).await?;
-        let assets = AssetsFolder::scan(&config.assets_folder, config.assets_ignore.as_deref());
-        let state = AppState::new(config, registry, layout, front_end, assets);
-        Ok(DashServer { state: Arc::new(state), extra_routes: app.routes })
+        let assets =
+            AssetsFolder::try_scan(&config.assets_folder, config.assets_ignore.as_deref())?;
+        let state = AppState::new(config, registry, layout, front_end, assets, app.on_error);
+        Ok(DashServer {
+            state: Arc::new(state),
+            extra_routes: app.routes,
+        })
     }
 
     /// The resolved settings.

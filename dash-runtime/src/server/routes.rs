@@ -16,7 +16,10 @@ use crate::assets::favicon_response;
 
 pub(super) fn json_response(body: impl Into<Body>) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body.into(),
     )
         .into_response()
@@ -26,7 +29,10 @@ async fn index(State(state): State<Arc<AppState>>) -> Response {
     let page = state.index.render(&state.signer.new_end_id());
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         page,
@@ -41,7 +47,11 @@ async fn layout(State(state): State<Arc<AppState>>) -> Response {
         Ok(value) => json_response(serde_json::to_vec(&value).unwrap_or_default()),
         Err(_) => {
             tracing::error!("the layout function panicked");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the layout function failed").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the layout function failed",
+            )
+                .into_response()
         }
     }
 }
@@ -51,7 +61,11 @@ async fn dependencies(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn reload_hash(State(state): State<Arc<AppState>>) -> Response {
-    let hash = state.config.dev_tools.hot_reload.then(|| state.reload_hash.clone());
+    let hash = state
+        .config
+        .dev_tools
+        .hot_reload
+        .then(|| state.reload_hash.clone());
     json_response(
         serde_json::to_vec(&json!({
             "files": [],
@@ -71,7 +85,11 @@ async fn suites(
     state.front_end.serve_suite(&namespace, &path, &headers)
 }
 
-async fn assets(State(state): State<Arc<AppState>>, Path(path): Path<String>, headers: HeaderMap) -> Response {
+async fn assets(
+    State(state): State<Arc<AppState>>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     state.assets.serve(&path, &headers).await
 }
 
@@ -92,11 +110,16 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route(&format!("{r}_dash-dependencies"), get(dependencies))
         .route(
             &format!("{r}_dash-update-component"),
-            post(update_component).get(index).layer(DefaultBodyLimit::max(limit)),
+            post(update_component)
+                .get(index)
+                .layer(DefaultBodyLimit::max(limit)),
         )
         .route(&format!("{r}_reload-hash"), get(reload_hash))
         .route(&format!("{r}_favicon.ico"), get(favicon))
-        .route(&format!("{r}_dash-component-suites/{{namespace}}/{{*path}}"), get(suites))
+        .route(
+            &format!("{r}_dash-component-suites/{{namespace}}/{{*path}}"),
+            get(suites),
+        )
         .route(&format!("{r}assets/{{*path}}"), get(assets))
         .route(&r, get(index))
         .route(&format!("{r}{{*path}}"), get(index));
@@ -104,7 +127,10 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         let bare = r.trim_end_matches('/').to_owned();
         let target = r.clone();
         router = router
-            .route(&bare, get(move || async move { Redirect::permanent(&target) }))
+            .route(
+                &bare,
+                get(move || async move { Redirect::permanent(&target) }),
+            )
             .fallback(not_found);
     }
     router.with_state(state)

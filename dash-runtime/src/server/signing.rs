@@ -21,14 +21,20 @@ impl std::fmt::Debug for Signer {
 impl Signer {
     /// A signer with this secret.
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        Signer { secret: secret.into() }
+        Signer {
+            secret: secret.into(),
+        }
     }
 
     /// A signer with `DASH_SECRET_KEY` or, without it, a random per-process secret.
     pub fn from_env() -> Self {
         match std::env::var("DASH_SECRET_KEY") {
             Ok(key) if !key.is_empty() => Signer::new(key.into_bytes()),
-            _ => Signer::new(Alphanumeric.sample_string(&mut rand::rng(), 64).into_bytes()),
+            _ => Signer::new(
+                Alphanumeric
+                    .sample_string(&mut rand::rng(), 64)
+                    .into_bytes(),
+            ),
         }
     }
 

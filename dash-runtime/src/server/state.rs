@@ -19,12 +19,25 @@ pub(crate) struct AppState {
     pub dependencies_json: Bytes,
     pub index: IndexTemplate,
     pub reload_hash: String,
+    pub on_error: Option<ErrorHandler>,
 }
 
+/// The app-wide `on_error` handler.
+pub(crate) type ErrorHandler =
+    std::sync::Arc<dyn Fn(&crate::callback::CallbackError) + Send + Sync>;
+
 impl AppState {
-    pub fn new(config: Config, registry: Registry, layout: Layout, front_end: FrontEnd, assets: AssetsFolder) -> Self {
-        let dependencies_json = Bytes::from(serde_json::to_vec(&registry.dependencies()).unwrap_or_default());
-        let index = IndexTemplate::new(&config, &front_end, &assets);
+    pub fn new(
+        config: Config,
+        registry: Registry,
+        layout: Layout,
+        front_end: FrontEnd,
+        assets: AssetsFolder,
+        on_error: Option<ErrorHandler>,
+    ) -> Self {
+        let dependencies_json =
+            Bytes::from(serde_json::to_vec(&registry.dependencies()).unwrap_or_default());
+        let index = IndexTemplate::new(&config, &front_end, &assets, &registry.inline_clientside());
         let reload_hash = hex::encode(rand::random::<[u8; 16]>());
         AppState {
             config,
@@ -36,6 +49,7 @@ impl AppState {
             dependencies_json,
             index,
             reload_hash,
+            on_error,
         }
     }
 }

@@ -16,12 +16,19 @@ use crate::callback::{scope, sync_scope, CallbackContext, CallbackError};
 use crate::protocol::{RequestError, UpdateRequest, UpdateResponse};
 
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn request_error(err: RequestError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        err.to_string(),
+    )
+        .into_response()
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -76,24 +83,45 @@ pub(super) async fn update_component(
         outputs_list: request.outputs.unwrap_or_default(),
         changed_prop_ids: request.changed_prop_ids,
         query: parse_query(&uri),
-        path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
+        path: uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
         headers,
         side_updates: Default::default(),
     });
     let mut args = Args::new(spec, values);
     let outcome = match spec.handler {
-        Handler::Sync(f) => {
-            std::panic::catch_unwind(AssertUnwindSafe(|| sync_scope(ctx.clone(), || f(&mut args))))
-        }
-        Handler::Async(f) => {
-            scope(ctx.clone(), AssertUnwindSafe(f(args)).catch_unwind()).await
+        Handler::Sync(f) => std::panic::catch_unwind(AssertUnwindSafe(|| {
+            sync_scope(ctx.clone(), || f(&mut args))
+        })),
+        Handler::Async(f) => scope(ctx.clone(), AssertUnwindSafe(f(args)).catch_unwind()).await,
+        Handler::Clientside(_) => {
+            return request_error(RequestError::Mismatch {
+                callback: spec.name,
+                problem: "this is a clientside callback: it runs in the browser".into(),
+            })
         }
     };
     let result = match outcome {
         Ok(result) => result,
         Err(payload) => Err(CallbackError::Panic(panic_message(&*payload))),
     };
-    let response = result.and_then(|values| UpdateResponse::from_outputs(&targets, values));
+    let mut response = result.and_then(|values| UpdateResponse::from_outputs(&targets, values));
+    if let (Err(err), Some(handler)) = (&response, &state.on_error) {
+        if !matches!(
+            err,
+            CallbackError::PreventUpdate | CallbackError::Argument { .. }
+        ) {
+            tracing::warn!(callback = spec.name, location = %spec.location(), "callback failed, handled by on_error: {err}");
+            let handled = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                sync_scope(ctx.clone(), || handler(err))
+            }));
+            if handled.is_ok() {
+                response = Ok(UpdateResponse::default());
+            }
+        }
+    }
     match response {
         Ok(resp) => {
             let resp = resp.with_side_updates(ctx.take_side_updates());
@@ -104,9 +132,12 @@ pub(super) async fn update_component(
             }
         }
         Err(CallbackError::PreventUpdate) => StatusCode::NO_CONTENT.into_response(),
-        Err(err @ CallbackError::Argument { .. }) => {
-            (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("callback {}: {err}", spec.name)).into_response()
-        }
+        Err(err @ CallbackError::Argument { .. }) => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("callback {}: {err}", spec.name),
+        )
+            .into_response(),
         Err(err) => {
             tracing::error!(callback = spec.name, location = %spec.location(), "callback failed: {err}");
             let body = if state.config.debug {
@@ -119,7 +150,12 @@ pub(super) async fn update_component(
             } else {
                 "Internal Server Error".to_owned()
             };
-            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response()
         }
     }
 }

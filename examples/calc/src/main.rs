@@ -14,7 +14,11 @@ use serde_json::Number;
 fn powers(num: Option<Number>) -> Result<(Update<Number>, Number), PreventUpdate> {
     let num = num.ok_or(PreventUpdate)?;
     let cube = arith(&num, 3);
-    let square = if is_negative(&num) { Update::NoUpdate } else { Update::Value(arith(&num, 2)) };
+    let square = if is_negative(&num) {
+        Update::NoUpdate
+    } else {
+        Update::Value(arith(&num, 2))
+    };
     Ok((square, cube))
 }
 
@@ -35,7 +39,9 @@ fn is_negative(n: &Number) -> bool {
 /// The integer a number holds, if it is a JSON integer (`4.0` is a float, as for Python's
 /// `isinstance(value, int)`).
 fn integer_value(n: &Number) -> Option<i128> {
-    n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from))
+    n.as_i64()
+        .map(i128::from)
+        .or_else(|| n.as_u64().map(i128::from))
 }
 
 /// `n` to the power `exp`, integer when `n` is an integer (as Python computes it), float otherwise.
@@ -70,18 +76,30 @@ mod tests {
 
     #[test]
     fn powers_of_numbers() {
-        assert_eq!(powers(Some(3.into())), Ok((Update::Value(9.into()), 27.into())));
-        assert_eq!(powers(Some((-2).into())), Ok((Update::NoUpdate, (-8).into())));
+        assert_eq!(
+            powers(Some(3.into())),
+            Ok((Update::Value(9.into()), 27.into()))
+        );
+        assert_eq!(
+            powers(Some((-2).into())),
+            Ok((Update::NoUpdate, (-8).into()))
+        );
         assert_eq!(powers(None), Err(PreventUpdate));
         let half = Number::from_f64(0.5).unwrap();
-        assert_eq!(powers(Some(half)).unwrap().1, Number::from_f64(0.125).unwrap());
+        assert_eq!(
+            powers(Some(half)).unwrap().1,
+            Number::from_f64(0.125).unwrap()
+        );
     }
 
     #[test]
     fn parity_of_integers_only() {
         assert_eq!(parity(Some(4.into())), Update::Value("even"));
         assert_eq!(parity(Some((-3).into())), Update::Value("odd"));
-        assert_eq!(parity(Some(Number::from_f64(2.5).unwrap())), Update::NoUpdate);
+        assert_eq!(
+            parity(Some(Number::from_f64(2.5).unwrap())),
+            Update::NoUpdate
+        );
         assert_eq!(parity(None), Update::NoUpdate);
     }
 }

@@ -21,7 +21,11 @@ fn greet(name: Option<String>) -> String {
     state = [State("name", "value")],
 )]
 fn count_clicks(n_clicks: Option<u64>, name: Option<String>) -> String {
-    format!("{} clicks by {}", n_clicks.unwrap_or(0), name_or_stranger(name))
+    format!(
+        "{} clicks by {}",
+        n_clicks.unwrap_or(0),
+        name_or_stranger(name)
+    )
 }
 
 fn layout() -> html::Div {
