@@ -294,6 +294,9 @@ def is_settable(meta: dict) -> bool:
 class Prop:
     name: str  # as declared (camelCase kept)
     kind: str  # "children" | "serialize" | "string" | "number" | "bool" | "children_like"
+    # The kind of value in the property table ("string" | "number" | "bool" | "children" |
+    # "any"); finer than `kind`, which keeps the builder methods as they are.
+    value_kind: str = "any"
     method: str = ""
 
 
@@ -307,6 +310,7 @@ class ComponentSpec:
     has_children: bool
     shortcut: str | None = None
     prop_names: list[str] = field(default_factory=list)
+    props_struct: str = ""  # the property table's struct, e.g. "InputProps"
 
 
 def prop_kind(name: str, meta: dict, children_like: set[str]) -> str:
@@ -324,6 +328,59 @@ def prop_kind(name: str, meta: dict, children_like: set[str]) -> str:
         return mapping.get(t, "serialize")
     flow = (meta.get("flowType") or {}).get("name")
     return {"string": "string", "number": "number", "boolean": "bool"}.get(flow, "serialize")
+
+
+# Property table kinds as Rust marker types.
+VALUE_KIND_TYPES = {
+    "string": "StringProp",
+    "number": "NumberProp",
+    "bool": "BoolProp",
+    "children": "ChildrenProp",
+    "any": "AnyProp",
+}
+
+
+def value_kind(name: str, meta: dict, builder_kind: str) -> str:
+    """The kind of value a prop takes, for the property table typed ids are checked against.
+
+    Unlike the builder kind it looks through TypeScript-style unions of one type
+    (`number | undefined`) and enums of string literals; anything mixed is "any"."""
+    if builder_kind in ("children", "children_like"):
+        return "children"
+    if name == "id":
+        return "any"
+    t = meta.get("type")
+    if isinstance(t, dict):
+        return _type_kind(t)
+    flow = (meta.get("flowType") or {}).get("name")
+    return {"string": "string", "number": "number", "boolean": "bool"}.get(flow, "any")
+
+
+def _type_kind(t: dict) -> str:
+    kind = t.get("name")
+    if kind in ("string", "number", "bool"):
+        return kind
+    if kind == "enum":
+        # Entries without a value stand for `undefined` in TypeScript metadata.
+        values = [v.get("value") for v in t.get("value") or [] if isinstance(v, dict)]
+        values = [v for v in values if v is not None]
+        quoted = all(isinstance(v, str) and len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"" for v in values)
+        return "string" if values and quoted else "any"
+    if kind == "union":
+        kinds = {_type_kind(m) for m in t.get("value") or [] if isinstance(m, dict)}
+        return kinds.pop() if len(kinds) == 1 else "any"
+    return "any"
+
+
+IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def field_name(prop: str) -> str | None:
+    """The property table field for a prop: its Dash name, raw for keywords; None when the
+    name cannot be a Rust field (`data-*`-style names). `#[callback]` applies the same rule."""
+    if not IDENT_RE.fullmatch(prop) or prop in NOT_RAW:
+        return None
+    return "r#" + prop if prop in RUST_KEYWORDS else prop
 
 
 def analyse(metadata: dict) -> list[ComponentSpec]:
@@ -346,9 +403,10 @@ def analyse(metadata: dict) -> list[ComponentSpec]:
         children_like = {p for p in paths if not any(m in p for m in (".", "[]", "{}"))}
         wildcards = [w[:-1] for w in WILDCARDS if w in props_meta]
         props = [
-            Prop(name, prop_kind(name, meta, children_like))
+            Prop(name, kind, value_kind(name, meta, kind))
             for name, meta in props_meta.items()
             if isinstance(meta, dict) and not name.endswith("-*") and is_settable(meta)
+            for kind in [prop_kind(name, meta, children_like)]
         ]
         specs.append(
             ComponentSpec(
@@ -375,6 +433,13 @@ def assign_names(specs: list[ComponentSpec]) -> None:
             name += "_"
         spec.rust_name = name
         rust_types.add(name)
+    type_names = set(rust_types)
+    for spec in specs:
+        name = spec.rust_name + "Props"
+        while name in type_names or name in MODULE_ITEMS:
+            name += "_"
+        spec.props_struct = name
+        type_names.add(name)
     for spec in specs:
         taken: set[str] = set()
         # `id` and `children` first so that they keep their natural names.
@@ -403,6 +468,9 @@ class Paths:
             "IntoChildren": f"{components}::IntoChildren",
             "IntoComponent": f"{components}::IntoComponent",
             "Number": f"{components}::Number",
+            "TypedComponent": f"{runtime}::ids::TypedComponent",
+            "Prop": f"{runtime}::ids::Prop",
+            **{k: f"{runtime}::ids::{k}" for k in VALUE_KIND_TYPES.values()},
             "Serialize": f"{serde}::Serialize",
             "Serializer": f"{serde}::Serializer",
             # prelude names
@@ -556,6 +624,8 @@ def render_component(spec: ComponentSpec, lib: Library, p: Paths) -> str:
     out.append(f"        {p['Serialize']}::serialize(&self.0, serializer)")
     out.append("    }")
     out.append("}")
+    out.append("")
+    out.extend(render_prop_table(spec, lib, p))
     if spec.shortcut:
         out.append("")
         out.append(f"/// A [`{s}`] with these children.")
@@ -565,11 +635,41 @@ def render_component(spec: ComponentSpec, lib: Library, p: Paths) -> str:
     return "\n".join(out)
 
 
+def render_prop_table(spec: ComponentSpec, lib: Library, p: Paths) -> list[str]:
+    """The property table of a component (a struct of zero-sized `Prop<Kind>` fields) and its
+    `TypedComponent` impl, which `#[callback]` checks typed ids against."""
+    s, t = spec.rust_name, spec.props_struct
+    fields = [(f, prop) for prop in spec.props for f in [field_name(prop.name)] if f]
+    out: list[str] = []
+    out.append(f"/// The properties of [`{s}`] and the kinds of values they take, for typed ids")
+    out.append(f"/// (`TypedId<{lib.module}::{s}>`).")
+    if any(c.isupper() for f, _ in fields for c in f):
+        out.append("#[allow(non_snake_case)]")
+    out.append(f"pub struct {t} {{")
+    for f, prop in fields:
+        out.append(f"    pub {f}: {p['Prop']}<{p[VALUE_KIND_TYPES[prop.value_kind]]}>,")
+    out.append("}")
+    out.append("")
+    out.append(f"impl {p['TypedComponent']} for {s} {{")
+    out.append(f"    type Props = {t};")
+    if fields:
+        out.append(f"    const PROP_KINDS: {t} = {t} {{")
+        for f, _ in fields:
+            out.append(f"        {f}: {p['Prop']}::new(),")
+        out.append("    };")
+    else:
+        out.append(f"    const PROP_KINDS: {t} = {t} {{}};")
+    out.append("    const PROP_NAMES: &'static [&'static str] = Self::PROPS;")
+    out.append("    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;")
+    out.append("}")
+    return out
+
+
 def render_library(
     lib: Library, specs: list[ComponentSpec], runtime: str, serde: str, how: str
 ) -> str:
     """A Rust module for one component library."""
-    p = Paths(runtime, serde, {spec.rust_name for spec in specs})
+    p = Paths(runtime, serde, {n for spec in specs for n in (spec.rust_name, spec.props_struct)})
     body: list[str] = []
     body.append("/// The JavaScript namespace of this library.")
     body.append(f"pub const NAMESPACE: &str = {rust_str(lib.namespace)};")

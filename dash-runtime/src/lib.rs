@@ -27,10 +27,12 @@ pub mod assets;
 pub mod callback;
 pub mod components;
 pub mod dependencies;
+pub mod ids;
 pub mod patch;
 pub mod protocol;
 pub mod registry;
 pub mod server;
+pub mod validation;
 
 pub use app::{Dash, Error};
 pub use callback::{
@@ -46,6 +48,7 @@ pub mod prelude {
         Update,
     };
     pub use crate::components::{dash_table, dcc, html, Component, IntoChildren, IntoComponent};
+    pub use crate::ids::TypedId;
     pub use crate::patch::Patch;
     pub use dash_macros::{callback, clientside_callback};
 }
@@ -61,6 +64,7 @@ pub mod __private {
     pub use crate::callback::spec::{CallbackSpec, Running};
     pub use crate::callback::CallbackError;
     pub use crate::dependencies::{Dependency, IdSpec, IdValue, OutputDep, Wildcard};
+    pub use crate::ids::{accepts_property, prop_table};
     pub use inventory;
     pub use serde_json::{to_value, Value};
 }

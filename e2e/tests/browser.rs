@@ -49,7 +49,7 @@ fn hello_greets_and_counts_clicks() {
 
         let title = wait_for_title(b, "Dash")?;
         println!("page title {title:?}");
-        assert_no_error_ui(b)?;
+        assert_no_callback_errors(b)?;
 
         save_screenshot(b, "hello")
     });
@@ -79,7 +79,7 @@ fn calc_squares_cubes_and_parity() {
 
         let title = wait_for_title(b, "Dash")?;
         println!("page title {title:?}");
-        assert_no_error_ui(b)?;
+        assert_no_callback_errors(b)?;
 
         save_screenshot(b, "calc")
     });
@@ -118,23 +118,20 @@ fn run(
     browser: &Browser,
     scenario: impl FnOnce(&Browser) -> TestResult,
 ) {
-    let outcome = scenario(browser);
-    let console = match browser.console_log() {
-        Ok(entries) => format_log(&entries),
-        Err(e) => format!("(console log unavailable: {e})"),
-    };
-    match outcome {
-        Ok(()) => println!("--- browser console ---\n{console}"),
-        Err(e) => {
-            let shot = match save_screenshot(browser, &format!("{name}-failure")) {
-                Ok(()) => String::new(),
-                Err(se) => format!("(no failure screenshot: {se})\n"),
-            };
-            panic!(
-                "{name}: {e}\n{shot}--- browser console ---\n{console}\n--- app output ---\n{}",
-                app.output()
-            );
-        }
+    if let Err(e) = scenario(browser) {
+        let console = match browser.console_log() {
+            Ok(entries) => format_log(&entries),
+            Err(e) => format!("(console log unavailable: {e})"),
+        };
+        let path = screenshot_path(&format!("{name}-failure"));
+        let shot = match browser.screenshot(&path) {
+            Ok(()) => format!("failure screenshot: {}\n", path.display()),
+            Err(se) => format!("(no failure screenshot: {se})\n"),
+        };
+        panic!(
+            "{name}: {e}\n{shot}--- browser console (since the last check) ---\n{console}\n--- app output ---\n{}",
+            app.output()
+        );
     }
 }
 
@@ -147,13 +144,24 @@ fn wait_for_title(b: &Browser, expected: &str) -> Result<String, Box<dyn Error>>
     .map_err(|e| format!("{e} (title was {last:?})").into())
 }
 
-fn assert_no_error_ui(b: &Browser) -> TestResult {
+/// No callback failed: dash-renderer shows no error UI (debug mode) and the console reports
+/// no failed `_dash-update-component` request (any mode). Prints the console.
+fn assert_no_callback_errors(b: &Browser) -> TestResult {
     let errors = b.find_all(ERROR_UI)?;
-    if errors.is_empty() {
-        return Ok(());
+    if !errors.is_empty() {
+        let texts: Vec<String> = errors.iter().filter_map(|e| e.text().ok()).collect();
+        return Err(format!("the page shows callback errors: {texts:?}").into());
     }
-    let texts: Vec<String> = errors.iter().filter_map(|e| e.text().ok()).collect();
-    Err(format!("the page shows callback errors: {texts:?}").into())
+    let console = b.console_log()?;
+    println!("--- browser console ---\n{}", format_log(&console));
+    let failed: Vec<&LogEntry> = console
+        .iter()
+        .filter(|e| e.level == "SEVERE" && e.message.contains("_dash-update-component"))
+        .collect();
+    if !failed.is_empty() {
+        return Err(format!("callback requests failed: {failed:?}").into());
+    }
+    Ok(())
 }
 
 fn save_screenshot(b: &Browser, name: &str) -> TestResult {

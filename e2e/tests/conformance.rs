@@ -4,6 +4,8 @@
 //! Both servers get the same requests and their answers are compared as **parsed** JSON
 //! (the renderer `JSON.parse`s everything, so key order and escaping do not matter):
 //!
+//! - `GET /`: the `_dash-config` fields that steer dash-renderer (see `CONFIG_FIELDS`) are
+//!   equal, and both pages carry an `end_id`.
 //! - `GET /_dash-layout`: equal JSON, both `application/json`.
 //! - `GET /_dash-dependencies`: compared as a **set** of entries keyed by `output`, every field
 //!   of every entry compared. Order is not compared: Python lists callbacks in registration
@@ -46,19 +48,24 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 struct Server {
     base: String,
     end_id: Option<String>,
+    /// The index page's `_dash-config` (`Null` when there is none).
+    config: Value,
 }
 
 impl Server {
     fn new(base: String) -> Self {
         let index = http::get(&format!("{base}/"), TIMEOUT)
             .unwrap_or_else(|e| panic!("GET {base}/ failed: {e}"));
-        let end_id = dash_config(&index.text()).and_then(|config| {
-            config
-                .get("end_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        });
-        Server { base, end_id }
+        let config = dash_config(&index.text()).unwrap_or(Value::Null);
+        let end_id = config
+            .get("end_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Server {
+            base,
+            end_id,
+            config,
+        }
     }
 
     fn get(&self, path: &str) -> Response {
@@ -630,7 +637,68 @@ fn run_bad_cases(pair: &Pair, cases: &[BadCase], report: &mut Report) {
 // ---------------------------------------------------------------------------------------
 // The tests
 
+/// `_dash-config` fields that change what dash-renderer does for these apps. Left out on
+/// purpose: `end_id` (a fresh token per page load; only its presence is checked),
+/// `python_version`, `plotly_version`, `ddk_version`, `plotly_cloud_installed`,
+/// `dash_version_url` and `disable_version_check` (describe the server's environment and
+/// drive only the dev-tools version check, which dash-rs turns off).
+const CONFIG_FIELDS: [&str; 13] = [
+    "url_base_pathname",
+    "requests_pathname_prefix",
+    "ui",
+    "props_check",
+    "show_undo_redo",
+    "suppress_callback_exceptions",
+    "update_title",
+    "children_props",
+    "serve_locally",
+    "dash_version",
+    "validate_callbacks",
+    "csrf_token_name",
+    "csrf_header_name",
+];
+
+fn compare_config(pair: &Pair, report: &mut Report) {
+    let (python, rust) = (&pair.python.config, &pair.rust.config);
+    assert!(
+        python.is_object(),
+        "the Python index page has no _dash-config"
+    );
+    let mut problems = Vec::new();
+    if !rust.is_object() {
+        problems.push("Rust's index page has no parsable _dash-config".to_owned());
+    } else {
+        for field in CONFIG_FIELDS {
+            match (python.get(field), rust.get(field)) {
+                (Some(p), Some(r)) => {
+                    if let Verdict::Differ(d) = compare(p, r) {
+                        problems.push(format!("{field}: {d}"));
+                    }
+                }
+                (Some(p), None) => problems.push(format!("{field}: only in Python ({p})")),
+                (None, Some(r)) => problems.push(format!("{field}: only in Rust ({r})")),
+                (None, None) => {}
+            }
+        }
+        if python.get("end_id").is_some() && pair.rust.end_id.is_none() {
+            problems.push("end_id: Python sends one, Rust does not".to_owned());
+        }
+    }
+    let verdict = if problems.is_empty() {
+        "same"
+    } else {
+        "DIFFERENT"
+    };
+    report.row("GET / (_dash-config fields)", "-", "-", verdict);
+    if !problems.is_empty() {
+        report
+            .failures
+            .push(format!("_dash-config:\n  {}", problems.join("\n  ")));
+    }
+}
+
 fn layout_and_dependencies(pair: &Pair, report: &mut Report) -> Value {
+    compare_config(pair, report);
     check_json_get(pair, "/_dash-layout", report);
     let (python, rust) = check_json_get(pair, "/_dash-dependencies", report);
     compare_dependencies(&python, &rust, report);

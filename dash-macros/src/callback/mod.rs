@@ -2,6 +2,7 @@
 
 mod expand;
 mod parse;
+mod typed;
 mod validate;
 
 use proc_macro2::TokenStream;
@@ -36,7 +37,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         return quote! { #errs #func };
     }
     let registration = expand::registration(&args, &func, &checked);
-    quote! { #func #registration }
+    let typed = typed::checks(&args, &checked);
+    quote! { #func #registration #typed }
 }
 
 pub fn expand_clientside(input: TokenStream) -> TokenStream {

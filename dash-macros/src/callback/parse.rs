@@ -13,6 +13,20 @@ pub const KEYS: &[&str] = &[
     "prevent_initial_call",
     "running",
     "on_error",
+    "background",
+];
+
+/// Options that only apply to background callbacks.
+pub const BACKGROUND_KEYS: &[&str] = &[
+    "progress",
+    "progress_default",
+    "cancel",
+    "interval",
+    "cache_by",
+    "cache_args_to_ignore",
+    "cache_ignore_triggered",
+    "expire",
+    "manager",
 ];
 
 /// The parsed attribute.
@@ -31,6 +45,10 @@ pub struct CallbackArgs {
     pub running: Vec<(Dep, syn::Expr, syn::Expr)>,
     /// `on_error = handler`.
     pub on_error: Option<syn::Path>,
+    /// `background = true`.
+    pub background: Option<LitBool>,
+    /// Background-only options as given (key and value tokens).
+    pub background_options: Vec<(Ident, syn::Expr)>,
     /// Clientside only: `js = "function(..) {..}"`.
     pub js: Option<LitStr>,
     /// Clientside only: `namespace = ".."`.
@@ -366,6 +384,8 @@ impl Parse for CallbackArgs {
             prevent_initial_call: None,
             running: Vec::new(),
             on_error: None,
+            background: None,
+            background_options: Vec::new(),
             js: None,
             namespace: None,
             function: None,
@@ -374,6 +394,7 @@ impl Parse for CallbackArgs {
         let mut seen: Vec<String> = Vec::new();
         while !input.is_empty() {
             let key: Ident = input.parse()?;
+            let key_ident = key.clone();
             input.parse::<Token![=]>()?;
             let name = key.to_string();
             if seen.contains(&name) {
@@ -406,6 +427,11 @@ impl Parse for CallbackArgs {
                 "prevent_initial_call" => args.prevent_initial_call = Some(input.parse()?),
                 "running" => args.running = parse_running(input)?,
                 "on_error" => args.on_error = Some(input.parse()?),
+                "background" => args.background = Some(input.parse()?),
+                key if BACKGROUND_KEYS.contains(&key) => {
+                    let value: syn::Expr = input.parse()?;
+                    args.background_options.push((key_ident.clone(), value));
+                }
                 "js" => args.js = Some(input.parse()?),
                 "namespace" => args.namespace = Some(input.parse()?),
                 "function" => args.function = Some(input.parse()?),

@@ -55,6 +55,7 @@ pub(crate) struct Settings {
     pub meta_tags: Vec<Vec<(String, String)>>,
     pub show_undo_redo: Option<bool>,
     pub max_request_body: Option<usize>,
+    pub allow_missing_ids: Vec<String>,
     pub host: Option<String>,
     pub port: Option<u16>,
 }
@@ -111,6 +112,8 @@ pub struct Config {
     pub show_undo_redo: bool,
     /// Largest request body.
     pub max_request_body: usize,
+    /// Ids allowed to be missing from the layout at start-up.
+    pub allow_missing_ids: Vec<String>,
     /// Listen address.
     pub host: String,
     /// Listen port.
@@ -261,6 +264,7 @@ impl Settings {
             meta_tags: self.meta_tags.clone(),
             show_undo_redo: self.show_undo_redo.unwrap_or(false),
             max_request_body,
+            allow_missing_ids: self.allow_missing_ids.clone(),
             host: self
                 .host
                 .clone()

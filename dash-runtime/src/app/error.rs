@@ -4,7 +4,10 @@ use super::config::ConfigError;
 use crate::assets::AssetError;
 
 /// Why an app could not start.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same readable text as `Display`, so `fn main() -> Result<(), Error>`
+/// shows the whole startup report.
+#[derive(thiserror::Error)]
 pub enum Error {
     /// Settings are inconsistent.
     #[error(transparent)]
@@ -12,10 +15,22 @@ pub enum Error {
     /// The front-end packages could not be prepared.
     #[error(transparent)]
     Assets(#[from] AssetError),
+    /// Startup validation found problems in the callbacks or layouts.
+    #[error("the app's callbacks and layout have problems, so it will not start:\n\n{0}")]
+    Validation(#[from] crate::validation::Report),
+    /// The layout function panicked when it was called for validation.
+    #[error("the layout function panicked when called at start-up")]
+    LayoutPanicked,
     /// No layout was given.
     #[error("the app has no layout: call Dash::layout or Dash::layout_fn")]
     NoLayout,
     /// Binding or serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }

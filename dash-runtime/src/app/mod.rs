@@ -82,6 +82,14 @@ impl Dash {
         self
     }
 
+    /// Ids that may be absent from the layout at start-up because callbacks create them
+    /// (exact ids, or prefixes ending in `*`); a narrower opt-out than
+    /// [`suppress_callback_exceptions`](Self::suppress_callback_exceptions).
+    pub fn allow_missing_ids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
+        self.settings.allow_missing_ids.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
     /// Turn off the checks for ids that are not in the initial layout.
     pub fn suppress_callback_exceptions(mut self, suppress: bool) -> Self {
         self.settings.suppress_callback_exceptions = Some(suppress);

@@ -257,13 +257,16 @@ impl Args {
 /// Shim helper: call a sync callback, turning a panic into [`CallbackError::Panic`] (used when
 /// the callback has an `on_error` handler, which sees panics too).
 pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, CallbackError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
-        CallbackError::Panic(
-            payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_owned()),
-        )
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| panic_error(&*payload))
+}
+
+/// The error for a caught panic, with its message when it has one.
+pub(crate) fn panic_error(payload: &(dyn std::any::Any + Send)) -> CallbackError {
+    CallbackError::Panic(
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_owned()),
+    )
 }

@@ -17,6 +17,19 @@ pub(crate) use state::{AppState, ErrorHandler};
 use crate::app::{Config, Dash, Error};
 use crate::assets::{AssetsFolder, FrontEnd, FrontEndConfig};
 use crate::registry::Registry;
+use crate::validation::{validate, Layouts, ValidationOptions};
+
+/// Startup validation: every callback against each other and against the layout.
+fn validate_app(config: &Config, registry: &Registry, layout: &crate::app::Layout) -> Result<(), Error> {
+    let value = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout.current()))
+        .map_err(|_| Error::LayoutPanicked)?;
+    let options = ValidationOptions {
+        suppress_callback_exceptions: config.suppress_callback_exceptions,
+        allow_missing_ids: config.allow_missing_ids.clone(),
+    };
+    validate(registry, &Layouts::new().add("the app layout", &value), &options)?;
+    Ok(())
+}
 
 /// A built app, ready to serve: settings resolved, callbacks collected, front end prepared.
 pub struct DashServer {
@@ -29,6 +42,7 @@ impl DashServer {
         let config = app.settings.resolve(&crate::app::config_env())?;
         let layout = app.layout.ok_or(Error::NoLayout)?;
         let registry = Registry::collect(config.prevent_initial_callbacks);
+        validate_app(&config, &registry, &layout)?;
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
         let front_end = FrontEnd::load(&fe_config).await?;

@@ -11,7 +11,7 @@ use futures_util::FutureExt;
 
 use super::routes::json_response;
 use super::AppState;
-use crate::callback::dispatch::{Args, Handler};
+use crate::callback::dispatch::{catch_panic, panic_error, Args, Handler};
 use crate::callback::{scope, sync_scope, CallbackContext, CallbackError};
 use crate::protocol::{RequestError, UpdateRequest, UpdateResponse};
 
@@ -29,14 +29,6 @@ fn request_error(err: RequestError) -> Response {
         err.to_string(),
     )
         .into_response()
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_owned())
 }
 
 fn parse_query(uri: &Uri) -> Vec<(String, String)> {
@@ -92,10 +84,10 @@ pub(super) async fn update_component(
     });
     let mut args = Args::new(spec, values);
     let outcome = match spec.handler {
-        Handler::Sync(f) => std::panic::catch_unwind(AssertUnwindSafe(|| {
-            sync_scope(ctx.clone(), || f(&mut args))
-        })),
-        Handler::Async(f) => scope(ctx.clone(), AssertUnwindSafe(f(args)).catch_unwind()).await,
+        Handler::Sync(f) => catch_panic(|| sync_scope(ctx.clone(), || f(&mut args))),
+        Handler::Async(f) => scope(ctx.clone(), AssertUnwindSafe(f(args)).catch_unwind())
+            .await
+            .map_err(|payload| panic_error(&*payload)),
         Handler::Clientside(_) => {
             return request_error(RequestError::Mismatch {
                 callback: spec.name,
@@ -103,20 +95,12 @@ pub(super) async fn update_component(
             })
         }
     };
-    let result = match outcome {
-        Ok(result) => result,
-        Err(payload) => Err(CallbackError::Panic(panic_message(&*payload))),
-    };
+    let result = outcome.and_then(|r| r);
     let mut response = result.and_then(|values| UpdateResponse::from_outputs(&targets, values));
     if let (Err(err), Some(handler)) = (&response, &state.on_error) {
-        if !matches!(
-            err,
-            CallbackError::PreventUpdate | CallbackError::Argument { .. }
-        ) {
+        if err.is_handled_by_on_error() {
             tracing::warn!(callback = spec.name, location = %spec.location(), "callback failed, handled by on_error: {err}");
-            let handled = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                sync_scope(ctx.clone(), || handler(err))
-            }));
+            let handled = catch_panic(|| sync_scope(ctx.clone(), || handler(err)));
             if handled.is_ok() {
                 response = Ok(UpdateResponse::default());
             }

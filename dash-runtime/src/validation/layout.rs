@@ -109,7 +109,12 @@ impl<'a> LayoutIndex<'a> {
                     Value::Object(map) => match as_component(map) {
                         Some((props, type_name, namespace)) => {
                             if let Some(id) = props.get("id").filter(|id| !id.is_null()) {
-                                index.insert(LayoutComponent { id, namespace, type_name, layout });
+                                index.insert(LayoutComponent {
+                                    id,
+                                    namespace,
+                                    type_name,
+                                    layout,
+                                });
                             }
                             stack.extend(props.values().rev());
                         }
@@ -171,7 +176,10 @@ impl<'a> LayoutIndex<'a> {
                 continue;
             }
             let layouts_of: Vec<usize> = found.iter().map(|&c| self.components[c].layout).collect();
-            let in_shells = layouts_of.iter().filter(|&&l| kind(l) == LayoutKind::Shell).count();
+            let in_shells = layouts_of
+                .iter()
+                .filter(|&&l| kind(l) == LayoutKind::Shell)
+                .count();
             // Occurrences per page, in first-seen order.
             let mut pages: Vec<(usize, usize)> = Vec::new();
             for &l in layouts_of.iter().filter(|&&l| kind(l) == LayoutKind::Page) {
@@ -191,7 +199,10 @@ impl<'a> LayoutIndex<'a> {
                     })
                     .map(|&l| name(l))
                     .collect();
-                problems.push(Problem::DuplicateId { id: key.clone(), layouts: involved });
+                problems.push(Problem::DuplicateId {
+                    id: key.clone(),
+                    layouts: involved,
+                });
             }
             if in_shells == 0 && pages.len() >= 2 {
                 problems.push(Problem::DuplicateIdAcrossPages {
@@ -228,7 +239,10 @@ mod tests {
         }
         static PATTERN: [(&str, crate::dependencies::IdValue); 2] = [
             ("type", crate::dependencies::IdValue::Str("dd")),
-            ("index", crate::dependencies::IdValue::Wildcard(crate::dependencies::Wildcard::All)),
+            (
+                "index",
+                crate::dependencies::IdValue::Wildcard(crate::dependencies::Wildcard::All),
+            ),
         ];
         let found = index.find(&IdSpec::Dict(&PATTERN));
         assert_eq!(found.len(), 1);
@@ -239,7 +253,15 @@ mod tests {
     #[test]
     fn duplicate_ids_within_a_layout_between_shell_and_page_and_across_pages() {
         let shell = div(json!("shell"), json!([div(json!("x"), Value::Null)]));
-        let page_a = div(json!("a"), json!([div(json!("x"), Value::Null), div(json!("p"), Value::Null), div(json!("twice"), Value::Null), div(json!("twice"), Value::Null)]));
+        let page_a = div(
+            json!("a"),
+            json!([
+                div(json!("x"), Value::Null),
+                div(json!("p"), Value::Null),
+                div(json!("twice"), Value::Null),
+                div(json!("twice"), Value::Null)
+            ]),
+        );
         let page_b = div(json!("b"), json!([div(json!("p"), Value::Null)]));
         let layouts = Layouts::new()
             .add("app shell", &shell)
@@ -249,9 +271,18 @@ mod tests {
         assert_eq!(
             problems,
             vec![
-                Problem::DuplicateId { id: "x".into(), layouts: vec!["app shell".into(), "page /a".into()] },
-                Problem::DuplicateIdAcrossPages { id: "p".into(), pages: vec!["page /a".into(), "page /b".into()] },
-                Problem::DuplicateId { id: "twice".into(), layouts: vec!["page /a".into(), "page /a".into()] },
+                Problem::DuplicateId {
+                    id: "x".into(),
+                    layouts: vec!["app shell".into(), "page /a".into()]
+                },
+                Problem::DuplicateIdAcrossPages {
+                    id: "p".into(),
+                    pages: vec!["page /a".into(), "page /b".into()]
+                },
+                Problem::DuplicateId {
+                    id: "twice".into(),
+                    layouts: vec!["page /a".into(), "page /a".into()]
+                },
             ]
         );
     }
@@ -260,7 +291,10 @@ mod tests {
     fn dict_ids_compare_by_stringified_form() {
         let root = div(
             json!("root"),
-            json!([div(json!({"type": "t", "index": 1}), Value::Null), div(json!({"index": 1, "type": "t"}), Value::Null)]),
+            json!([
+                div(json!({"type": "t", "index": 1}), Value::Null),
+                div(json!({"index": 1, "type": "t"}), Value::Null)
+            ]),
         );
         let layouts = Layouts::new().add("app layout", &root);
         let problems = LayoutIndex::build(&layouts).duplicates(&layouts);

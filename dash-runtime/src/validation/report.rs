@@ -19,7 +19,11 @@ pub struct CallbackRef {
 impl CallbackRef {
     /// The callback declared by `spec`.
     pub fn of(spec: &CallbackSpec) -> CallbackRef {
-        CallbackRef { name: spec.name, file: spec.file, line: spec.line }
+        CallbackRef {
+            name: spec.name,
+            file: spec.file,
+            line: spec.line,
+        }
     }
 }
 
@@ -67,7 +71,11 @@ pub struct IdUse {
 
 impl Display for IdUse {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "{} `{}` of {}", self.role, self.dependency, self.callback)
+        write!(
+            f,
+            "{} `{}` of {}",
+            self.role, self.dependency, self.callback
+        )
     }
 }
 
@@ -301,7 +309,13 @@ fn describe_layouts(layouts: &[String]) -> String {
     }
     let parts: Vec<String> = counted
         .into_iter()
-        .map(|(name, count)| if count > 1 { format!("{name} ({count} times)") } else { name })
+        .map(|(name, count)| {
+            if count > 1 {
+                format!("{name} ({count} times)")
+            } else {
+                name
+            }
+        })
         .collect();
     join_and(&parts)
 }
@@ -311,8 +325,16 @@ impl Display for Problem {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.title())?;
         match self {
-            Problem::DuplicateOutput { output, callbacks, allow_duplicate } => {
-                writeln!(f, "`{output}` is the Output of {} callbacks:", callbacks.len())?;
+            Problem::DuplicateOutput {
+                output,
+                callbacks,
+                allow_duplicate,
+            } => {
+                writeln!(
+                    f,
+                    "`{output}` is the Output of {} callbacks:",
+                    callbacks.len()
+                )?;
                 for cb in callbacks {
                     writeln!(f, "  - {cb}")?;
                 }
@@ -343,7 +365,12 @@ impl Display for Problem {
                 "Output `{output}` of {callback}\n  overlaps Output `{other_output}` of \
                  {other_callback}:\n  both can address the same component property."
             ),
-            Problem::DuplicateOutputInCallback { callback, index, output, other_output } => {
+            Problem::DuplicateOutputInCallback {
+                callback,
+                index,
+                output,
+                other_output,
+            } => {
                 if output == other_output {
                     write!(f, "Output {index} (`{output}`) of {callback} is already used by this callback.")
                 } else {
@@ -354,7 +381,11 @@ impl Display for Problem {
                     )
                 }
             }
-            Problem::DuplicateCallbackKey { key, callbacks, no_output } => {
+            Problem::DuplicateCallbackKey {
+                key,
+                callbacks,
+                no_output,
+            } => {
                 if *no_output {
                     writeln!(
                         f,
@@ -368,8 +399,21 @@ impl Display for Problem {
                          ever run:"
                     )?;
                 }
-                let lines: Vec<String> = callbacks.iter().map(|cb| format!("  - {cb}")).collect();
-                write!(f, "{}", lines.join("\n"))
+                for cb in callbacks {
+                    writeln!(f, "  - {cb}")?;
+                }
+                if *no_output {
+                    write!(
+                        f,
+                        "  Give them different Inputs, or combine them into one callback."
+                    )
+                } else {
+                    write!(
+                        f,
+                        "  Combine them into one callback, or set `allow_duplicate = true` on the \
+                         outputs of all of them but one."
+                    )
+                }
             }
             Problem::AllowDuplicateWithoutPreventInitialCall { callback, output } => write!(
                 f,
@@ -382,10 +426,26 @@ impl Display for Problem {
                 "{callback} has no `Input` and `prevent_initial_call`, so it can never run.\n  \
                  Add an Input, or let it run once on page load (prevent_initial_call = false)."
             ),
-            Problem::InvalidDependency { callback, role, index, dependency, reason } => {
-                write!(f, "{role} {index} (`{dependency}`) of {callback}: {reason}.")
+            Problem::InvalidDependency {
+                callback,
+                role,
+                index,
+                dependency,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "{role} {index} (`{dependency}`) of {callback}: {reason}."
+                )
             }
-            Problem::WildcardNotAllowed { callback, role, index, dependency, key, wildcard } => {
+            Problem::WildcardNotAllowed {
+                callback,
+                role,
+                index,
+                dependency,
+                key,
+                wildcard,
+            } => {
                 let allowed = match role {
                     Role::Output | Role::Running => "MATCH, ALL",
                     Role::Input | Role::State => "MATCH, ALL, ALLSMALLER",
@@ -397,7 +457,12 @@ impl Display for Problem {
                     wildcard.name()
                 )
             }
-            Problem::MismatchedMatchWildcards { callback, index, output, first_output } => {
+            Problem::MismatchedMatchWildcards {
+                callback,
+                index,
+                output,
+                first_output,
+            } => {
                 write!(
                     f,
                     "Output {index} (`{output}`) of {callback}\n  does not have MATCH \
@@ -429,7 +494,10 @@ impl Display for Problem {
             }
             Problem::IdNotInLayout { id, uses } => {
                 if id.starts_with('{') {
-                    writeln!(f, "no component in any layout matches the pattern `{id}`, used by:")?;
+                    writeln!(
+                        f,
+                        "no component in any layout matches the pattern `{id}`, used by:"
+                    )?;
                 } else {
                     writeln!(f, "no component in any layout has the id `{id}`, used by:")?;
                 }

@@ -14,6 +14,7 @@
 //! ```
 
 use crate::components::{Children, Component, IntoChildren, IntoComponent, Number};
+use crate::ids::{AnyProp, BoolProp, ChildrenProp, NumberProp, Prop, StringProp, TypedComponent};
 use serde::{Serialize, Serializer};
 
 /// The JavaScript namespace of this library.
@@ -207,6 +208,40 @@ impl Serialize for Clipboard {
     }
 }
 
+/// The properties of [`Clipboard`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Clipboard>`).
+#[allow(non_snake_case)]
+pub struct ClipboardProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub copied_children: Prop<ChildrenProp>,
+    pub target_id: Prop<AnyProp>,
+    pub content: Prop<StringProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub html_content: Prop<StringProp>,
+    pub title: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+}
+
+impl TypedComponent for Clipboard {
+    type Props = ClipboardProps;
+    const PROP_KINDS: ClipboardProps = ClipboardProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        copied_children: Prop::new(),
+        target_id: Prop::new(),
+        content: Prop::new(),
+        n_clicks: Prop::new(),
+        html_content: Prop::new(),
+        title: Prop::new(),
+        style: Prop::new(),
+        className: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Clipboard`] with these children.
 pub fn clipboard(children: impl IntoChildren) -> Clipboard {
     Clipboard::new().children(children)
@@ -306,6 +341,33 @@ impl Serialize for ConfirmDialog {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`ConfirmDialog`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::ConfirmDialog>`).
+pub struct ConfirmDialogProps {
+    pub id: Prop<AnyProp>,
+    pub message: Prop<StringProp>,
+    pub submit_n_clicks: Prop<NumberProp>,
+    pub submit_n_clicks_timestamp: Prop<NumberProp>,
+    pub cancel_n_clicks: Prop<NumberProp>,
+    pub cancel_n_clicks_timestamp: Prop<NumberProp>,
+    pub displayed: Prop<BoolProp>,
+}
+
+impl TypedComponent for ConfirmDialog {
+    type Props = ConfirmDialogProps;
+    const PROP_KINDS: ConfirmDialogProps = ConfirmDialogProps {
+        id: Prop::new(),
+        message: Prop::new(),
+        submit_n_clicks: Prop::new(),
+        submit_n_clicks_timestamp: Prop::new(),
+        cancel_n_clicks: Prop::new(),
+        cancel_n_clicks_timestamp: Prop::new(),
+        displayed: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.ConfirmDialogProvider`: the `ConfirmDialogProvider` component of `dash_core_components`.
@@ -410,6 +472,35 @@ impl Serialize for ConfirmDialogProvider {
     }
 }
 
+/// The properties of [`ConfirmDialogProvider`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::ConfirmDialogProvider>`).
+pub struct ConfirmDialogProviderProps {
+    pub id: Prop<AnyProp>,
+    pub message: Prop<StringProp>,
+    pub submit_n_clicks: Prop<NumberProp>,
+    pub submit_n_clicks_timestamp: Prop<NumberProp>,
+    pub cancel_n_clicks: Prop<NumberProp>,
+    pub cancel_n_clicks_timestamp: Prop<NumberProp>,
+    pub displayed: Prop<BoolProp>,
+    pub children: Prop<ChildrenProp>,
+}
+
+impl TypedComponent for ConfirmDialogProvider {
+    type Props = ConfirmDialogProviderProps;
+    const PROP_KINDS: ConfirmDialogProviderProps = ConfirmDialogProviderProps {
+        id: Prop::new(),
+        message: Prop::new(),
+        submit_n_clicks: Prop::new(),
+        submit_n_clicks_timestamp: Prop::new(),
+        cancel_n_clicks: Prop::new(),
+        cancel_n_clicks_timestamp: Prop::new(),
+        displayed: Prop::new(),
+        children: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`ConfirmDialogProvider`] with these children.
 pub fn confirm_dialog_provider(children: impl IntoChildren) -> ConfirmDialogProvider {
     ConfirmDialogProvider::new().children(children)
@@ -486,6 +577,27 @@ impl Serialize for Download {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Download`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Download>`).
+pub struct DownloadProps {
+    pub id: Prop<AnyProp>,
+    pub data: Prop<AnyProp>,
+    pub base64: Prop<BoolProp>,
+    pub r#type: Prop<StringProp>,
+}
+
+impl TypedComponent for Download {
+    type Props = DownloadProps;
+    const PROP_KINDS: DownloadProps = DownloadProps {
+        id: Prop::new(),
+        data: Prop::new(),
+        base64: Prop::new(),
+        r#type: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.Geolocation`: the `Geolocation` component of `dash_core_components`.
@@ -600,6 +712,39 @@ impl Serialize for Geolocation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Geolocation`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Geolocation>`).
+pub struct GeolocationProps {
+    pub id: Prop<AnyProp>,
+    pub local_date: Prop<StringProp>,
+    pub timestamp: Prop<NumberProp>,
+    pub position: Prop<AnyProp>,
+    pub position_error: Prop<AnyProp>,
+    pub show_alert: Prop<BoolProp>,
+    pub update_now: Prop<BoolProp>,
+    pub high_accuracy: Prop<BoolProp>,
+    pub maximum_age: Prop<NumberProp>,
+    pub timeout: Prop<NumberProp>,
+}
+
+impl TypedComponent for Geolocation {
+    type Props = GeolocationProps;
+    const PROP_KINDS: GeolocationProps = GeolocationProps {
+        id: Prop::new(),
+        local_date: Prop::new(),
+        timestamp: Prop::new(),
+        position: Prop::new(),
+        position_error: Prop::new(),
+        show_alert: Prop::new(),
+        update_now: Prop::new(),
+        high_accuracy: Prop::new(),
+        maximum_age: Prop::new(),
+        timeout: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.Graph`: the `Graph` component of `dash_core_components`.
@@ -764,6 +909,56 @@ impl Serialize for Graph {
     }
 }
 
+/// The properties of [`Graph`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Graph>`).
+#[allow(non_snake_case)]
+pub struct GraphProps {
+    pub id: Prop<AnyProp>,
+    pub responsive: Prop<AnyProp>,
+    pub clickData: Prop<AnyProp>,
+    pub clickAnnotationData: Prop<AnyProp>,
+    pub hoverData: Prop<AnyProp>,
+    pub clear_on_unhover: Prop<BoolProp>,
+    pub selectedData: Prop<AnyProp>,
+    pub relayoutData: Prop<AnyProp>,
+    pub extendData: Prop<AnyProp>,
+    pub prependData: Prop<AnyProp>,
+    pub restyleData: Prop<AnyProp>,
+    pub figure: Prop<AnyProp>,
+    pub style: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub mathjax: Prop<BoolProp>,
+    pub animate: Prop<BoolProp>,
+    pub animation_options: Prop<AnyProp>,
+    pub config: Prop<AnyProp>,
+}
+
+impl TypedComponent for Graph {
+    type Props = GraphProps;
+    const PROP_KINDS: GraphProps = GraphProps {
+        id: Prop::new(),
+        responsive: Prop::new(),
+        clickData: Prop::new(),
+        clickAnnotationData: Prop::new(),
+        hoverData: Prop::new(),
+        clear_on_unhover: Prop::new(),
+        selectedData: Prop::new(),
+        relayoutData: Prop::new(),
+        extendData: Prop::new(),
+        prependData: Prop::new(),
+        restyleData: Prop::new(),
+        figure: Prop::new(),
+        style: Prop::new(),
+        className: Prop::new(),
+        mathjax: Prop::new(),
+        animate: Prop::new(),
+        animation_options: Prop::new(),
+        config: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.Interval`: the `Interval` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/interval>.
@@ -841,6 +1036,29 @@ impl Serialize for Interval {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Interval`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Interval>`).
+pub struct IntervalProps {
+    pub id: Prop<AnyProp>,
+    pub interval: Prop<NumberProp>,
+    pub disabled: Prop<BoolProp>,
+    pub n_intervals: Prop<NumberProp>,
+    pub max_intervals: Prop<NumberProp>,
+}
+
+impl TypedComponent for Interval {
+    type Props = IntervalProps;
+    const PROP_KINDS: IntervalProps = IntervalProps {
+        id: Prop::new(),
+        interval: Prop::new(),
+        disabled: Prop::new(),
+        n_intervals: Prop::new(),
+        max_intervals: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.Link`: the `Link` component of `dash_core_components`.
@@ -951,6 +1169,38 @@ impl Serialize for Link {
     }
 }
 
+/// The properties of [`Link`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Link>`).
+#[allow(non_snake_case)]
+pub struct LinkProps {
+    pub children: Prop<ChildrenProp>,
+    pub href: Prop<StringProp>,
+    pub target: Prop<StringProp>,
+    pub refresh: Prop<BoolProp>,
+    pub title: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub id: Prop<AnyProp>,
+    pub loading_state: Prop<AnyProp>,
+}
+
+impl TypedComponent for Link {
+    type Props = LinkProps;
+    const PROP_KINDS: LinkProps = LinkProps {
+        children: Prop::new(),
+        href: Prop::new(),
+        target: Prop::new(),
+        refresh: Prop::new(),
+        title: Prop::new(),
+        className: Prop::new(),
+        style: Prop::new(),
+        id: Prop::new(),
+        loading_state: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Link`] with these children.
 pub fn link(children: impl IntoChildren) -> Link {
     Link::new().children(children)
@@ -1038,6 +1288,31 @@ impl Serialize for Location {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Location`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Location>`).
+pub struct LocationProps {
+    pub id: Prop<AnyProp>,
+    pub pathname: Prop<StringProp>,
+    pub search: Prop<StringProp>,
+    pub hash: Prop<StringProp>,
+    pub href: Prop<StringProp>,
+    pub refresh: Prop<AnyProp>,
+}
+
+impl TypedComponent for Location {
+    type Props = LocationProps;
+    const PROP_KINDS: LocationProps = LocationProps {
+        id: Prop::new(),
+        pathname: Prop::new(),
+        search: Prop::new(),
+        hash: Prop::new(),
+        href: Prop::new(),
+        refresh: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.Markdown`: the `Markdown` component of `dash_core_components`.
@@ -1148,6 +1423,38 @@ impl Serialize for Markdown {
     }
 }
 
+/// The properties of [`Markdown`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Markdown>`).
+#[allow(non_snake_case)]
+pub struct MarkdownProps {
+    pub id: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub mathjax: Prop<BoolProp>,
+    pub dangerously_allow_html: Prop<BoolProp>,
+    pub link_target: Prop<StringProp>,
+    pub children: Prop<ChildrenProp>,
+    pub dedent: Prop<BoolProp>,
+    pub highlight_config: Prop<AnyProp>,
+    pub style: Prop<AnyProp>,
+}
+
+impl TypedComponent for Markdown {
+    type Props = MarkdownProps;
+    const PROP_KINDS: MarkdownProps = MarkdownProps {
+        id: Prop::new(),
+        className: Prop::new(),
+        mathjax: Prop::new(),
+        dangerously_allow_html: Prop::new(),
+        link_target: Prop::new(),
+        children: Prop::new(),
+        dedent: Prop::new(),
+        highlight_config: Prop::new(),
+        style: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Markdown`] with these children.
 pub fn markdown(children: impl IntoChildren) -> Markdown {
     Markdown::new().children(children)
@@ -1235,6 +1542,29 @@ impl Serialize for Store {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Store`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Store>`).
+pub struct StoreProps {
+    pub id: Prop<AnyProp>,
+    pub storage_type: Prop<StringProp>,
+    pub data: Prop<AnyProp>,
+    pub clear_data: Prop<BoolProp>,
+    pub modified_timestamp: Prop<NumberProp>,
+}
+
+impl TypedComponent for Store {
+    type Props = StoreProps;
+    const PROP_KINDS: StoreProps = StoreProps {
+        id: Prop::new(),
+        storage_type: Prop::new(),
+        data: Prop::new(),
+        clear_data: Prop::new(),
+        modified_timestamp: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.Upload`: the `Upload` component of `dash_core_components`.
@@ -1409,6 +1739,60 @@ impl Serialize for Upload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Upload`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Upload>`).
+#[allow(non_snake_case)]
+pub struct UploadProps {
+    pub id: Prop<AnyProp>,
+    pub contents: Prop<AnyProp>,
+    pub filename: Prop<AnyProp>,
+    pub last_modified: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub accept: Prop<StringProp>,
+    pub disabled: Prop<BoolProp>,
+    pub disable_click: Prop<BoolProp>,
+    pub max_size: Prop<NumberProp>,
+    pub min_size: Prop<NumberProp>,
+    pub multiple: Prop<BoolProp>,
+    pub enable_folder_selection: Prop<BoolProp>,
+    pub className: Prop<StringProp>,
+    pub className_active: Prop<StringProp>,
+    pub className_reject: Prop<StringProp>,
+    pub className_disabled: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub style_active: Prop<AnyProp>,
+    pub style_reject: Prop<AnyProp>,
+    pub style_disabled: Prop<AnyProp>,
+}
+
+impl TypedComponent for Upload {
+    type Props = UploadProps;
+    const PROP_KINDS: UploadProps = UploadProps {
+        id: Prop::new(),
+        contents: Prop::new(),
+        filename: Prop::new(),
+        last_modified: Prop::new(),
+        children: Prop::new(),
+        accept: Prop::new(),
+        disabled: Prop::new(),
+        disable_click: Prop::new(),
+        max_size: Prop::new(),
+        min_size: Prop::new(),
+        multiple: Prop::new(),
+        enable_folder_selection: Prop::new(),
+        className: Prop::new(),
+        className_active: Prop::new(),
+        className_reject: Prop::new(),
+        className_disabled: Prop::new(),
+        style: Prop::new(),
+        style_active: Prop::new(),
+        style_reject: Prop::new(),
+        style_disabled: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Upload`] with these children.
@@ -1668,6 +2052,86 @@ impl Serialize for Button {
     }
 }
 
+/// The properties of [`Button`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Button>`).
+#[allow(non_snake_case)]
+pub struct ButtonProps {
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub r#type: Prop<StringProp>,
+    pub autoFocus: Prop<BoolProp>,
+    pub disabled: Prop<BoolProp>,
+    pub form: Prop<StringProp>,
+    pub formAction: Prop<StringProp>,
+    pub formEncType: Prop<StringProp>,
+    pub formMethod: Prop<StringProp>,
+    pub formNoValidate: Prop<BoolProp>,
+    pub formTarget: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub value: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub contentEditable: Prop<AnyProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<BoolProp>,
+    pub hidden: Prop<BoolProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<NumberProp>,
+    pub title: Prop<StringProp>,
+    pub n_blur: Prop<NumberProp>,
+    pub n_blur_timestamp: Prop<NumberProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+}
+
+impl TypedComponent for Button {
+    type Props = ButtonProps;
+    const PROP_KINDS: ButtonProps = ButtonProps {
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+        children: Prop::new(),
+        r#type: Prop::new(),
+        autoFocus: Prop::new(),
+        disabled: Prop::new(),
+        form: Prop::new(),
+        formAction: Prop::new(),
+        formEncType: Prop::new(),
+        formMethod: Prop::new(),
+        formNoValidate: Prop::new(),
+        formTarget: Prop::new(),
+        name: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+        n_blur: Prop::new(),
+        n_blur_timestamp: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Button`] with these children.
 pub fn button(children: impl IntoChildren) -> Button {
     Button::new().children(children)
@@ -1809,6 +2273,48 @@ impl Serialize for Checklist {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Checklist`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Checklist>`).
+#[allow(non_snake_case)]
+pub struct ChecklistProps {
+    pub options: Prop<AnyProp>,
+    pub value: Prop<AnyProp>,
+    pub inline: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub inputStyle: Prop<AnyProp>,
+    pub inputClassName: Prop<StringProp>,
+    pub labelStyle: Prop<AnyProp>,
+    pub labelClassName: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Checklist {
+    type Props = ChecklistProps;
+    const PROP_KINDS: ChecklistProps = ChecklistProps {
+        options: Prop::new(),
+        value: Prop::new(),
+        inline: Prop::new(),
+        style: Prop::new(),
+        inputStyle: Prop::new(),
+        inputClassName: Prop::new(),
+        labelStyle: Prop::new(),
+        labelClassName: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.DatePickerRange`: the `DatePickerRange` component of `dash_core_components`.
@@ -2069,6 +2575,88 @@ impl Serialize for DatePickerRange {
     }
 }
 
+/// The properties of [`DatePickerRange`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::DatePickerRange>`).
+#[allow(non_snake_case)]
+pub struct DatePickerRangeProps {
+    pub start_date: Prop<AnyProp>,
+    pub end_date: Prop<AnyProp>,
+    pub minimum_nights: Prop<NumberProp>,
+    pub updatemode: Prop<StringProp>,
+    pub start_date_placeholder_text: Prop<StringProp>,
+    pub end_date_placeholder_text: Prop<StringProp>,
+    pub start_date_id: Prop<StringProp>,
+    pub end_date_id: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub disabled: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub min_date_allowed: Prop<StringProp>,
+    pub max_date_allowed: Prop<StringProp>,
+    pub disabled_days: Prop<AnyProp>,
+    pub placeholder: Prop<StringProp>,
+    pub initial_visible_month: Prop<StringProp>,
+    pub clearable: Prop<BoolProp>,
+    pub reopen_calendar_on_clear: Prop<BoolProp>,
+    pub display_format: Prop<StringProp>,
+    pub month_format: Prop<StringProp>,
+    pub first_day_of_week: Prop<AnyProp>,
+    pub show_outside_days: Prop<BoolProp>,
+    pub stay_open_on_select: Prop<BoolProp>,
+    pub calendar_orientation: Prop<StringProp>,
+    pub number_of_months_shown: Prop<NumberProp>,
+    pub with_portal: Prop<BoolProp>,
+    pub with_full_screen_portal: Prop<BoolProp>,
+    pub day_size: Prop<NumberProp>,
+    pub is_RTL: Prop<BoolProp>,
+}
+
+impl TypedComponent for DatePickerRange {
+    type Props = DatePickerRangeProps;
+    const PROP_KINDS: DatePickerRangeProps = DatePickerRangeProps {
+        start_date: Prop::new(),
+        end_date: Prop::new(),
+        minimum_nights: Prop::new(),
+        updatemode: Prop::new(),
+        start_date_placeholder_text: Prop::new(),
+        end_date_placeholder_text: Prop::new(),
+        start_date_id: Prop::new(),
+        end_date_id: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        disabled: Prop::new(),
+        style: Prop::new(),
+        min_date_allowed: Prop::new(),
+        max_date_allowed: Prop::new(),
+        disabled_days: Prop::new(),
+        placeholder: Prop::new(),
+        initial_visible_month: Prop::new(),
+        clearable: Prop::new(),
+        reopen_calendar_on_clear: Prop::new(),
+        display_format: Prop::new(),
+        month_format: Prop::new(),
+        first_day_of_week: Prop::new(),
+        show_outside_days: Prop::new(),
+        stay_open_on_select: Prop::new(),
+        calendar_orientation: Prop::new(),
+        number_of_months_shown: Prop::new(),
+        with_portal: Prop::new(),
+        with_full_screen_portal: Prop::new(),
+        day_size: Prop::new(),
+        is_RTL: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.DatePickerSingle`: the `DatePickerSingle` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/datepickersingle>.
@@ -2285,6 +2873,74 @@ impl Serialize for DatePickerSingle {
     }
 }
 
+/// The properties of [`DatePickerSingle`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::DatePickerSingle>`).
+#[allow(non_snake_case)]
+pub struct DatePickerSingleProps {
+    pub date: Prop<AnyProp>,
+    pub min_date_allowed: Prop<StringProp>,
+    pub max_date_allowed: Prop<StringProp>,
+    pub disabled_days: Prop<AnyProp>,
+    pub placeholder: Prop<StringProp>,
+    pub initial_visible_month: Prop<StringProp>,
+    pub clearable: Prop<BoolProp>,
+    pub reopen_calendar_on_clear: Prop<BoolProp>,
+    pub display_format: Prop<StringProp>,
+    pub month_format: Prop<StringProp>,
+    pub first_day_of_week: Prop<AnyProp>,
+    pub show_outside_days: Prop<BoolProp>,
+    pub stay_open_on_select: Prop<BoolProp>,
+    pub calendar_orientation: Prop<StringProp>,
+    pub number_of_months_shown: Prop<NumberProp>,
+    pub with_portal: Prop<BoolProp>,
+    pub with_full_screen_portal: Prop<BoolProp>,
+    pub day_size: Prop<NumberProp>,
+    pub is_RTL: Prop<BoolProp>,
+    pub disabled: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for DatePickerSingle {
+    type Props = DatePickerSingleProps;
+    const PROP_KINDS: DatePickerSingleProps = DatePickerSingleProps {
+        date: Prop::new(),
+        min_date_allowed: Prop::new(),
+        max_date_allowed: Prop::new(),
+        disabled_days: Prop::new(),
+        placeholder: Prop::new(),
+        initial_visible_month: Prop::new(),
+        clearable: Prop::new(),
+        reopen_calendar_on_clear: Prop::new(),
+        display_format: Prop::new(),
+        month_format: Prop::new(),
+        first_day_of_week: Prop::new(),
+        show_outside_days: Prop::new(),
+        stay_open_on_select: Prop::new(),
+        calendar_orientation: Prop::new(),
+        number_of_months_shown: Prop::new(),
+        with_portal: Prop::new(),
+        with_full_screen_portal: Prop::new(),
+        day_size: Prop::new(),
+        is_RTL: Prop::new(),
+        disabled: Prop::new(),
+        style: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.Dropdown`: the `Dropdown` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/dropdown>.
@@ -2463,6 +3119,62 @@ impl Serialize for Dropdown {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Dropdown`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Dropdown>`).
+#[allow(non_snake_case)]
+pub struct DropdownProps {
+    pub options: Prop<AnyProp>,
+    pub value: Prop<AnyProp>,
+    pub multi: Prop<BoolProp>,
+    pub clearable: Prop<BoolProp>,
+    pub searchable: Prop<BoolProp>,
+    pub search_value: Prop<StringProp>,
+    pub placeholder: Prop<StringProp>,
+    pub disabled: Prop<BoolProp>,
+    pub closeOnSelect: Prop<BoolProp>,
+    pub optionHeight: Prop<AnyProp>,
+    pub maxHeight: Prop<NumberProp>,
+    pub style: Prop<AnyProp>,
+    pub labels: Prop<AnyProp>,
+    pub debounce: Prop<BoolProp>,
+    pub search_order: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Dropdown {
+    type Props = DropdownProps;
+    const PROP_KINDS: DropdownProps = DropdownProps {
+        options: Prop::new(),
+        value: Prop::new(),
+        multi: Prop::new(),
+        clearable: Prop::new(),
+        searchable: Prop::new(),
+        search_value: Prop::new(),
+        placeholder: Prop::new(),
+        disabled: Prop::new(),
+        closeOnSelect: Prop::new(),
+        optionHeight: Prop::new(),
+        maxHeight: Prop::new(),
+        style: Prop::new(),
+        labels: Prop::new(),
+        debounce: Prop::new(),
+        search_order: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.Input`: the `Input` component of `dash_core_components`.
@@ -2729,6 +3441,90 @@ impl Serialize for Input {
     }
 }
 
+/// The properties of [`Input`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Input>`).
+#[allow(non_snake_case)]
+pub struct InputProps {
+    pub value: Prop<AnyProp>,
+    pub r#type: Prop<StringProp>,
+    pub debounce: Prop<AnyProp>,
+    pub placeholder: Prop<AnyProp>,
+    pub n_submit: Prop<NumberProp>,
+    pub n_submit_timestamp: Prop<NumberProp>,
+    pub inputMode: Prop<StringProp>,
+    pub autoComplete: Prop<StringProp>,
+    pub readOnly: Prop<AnyProp>,
+    pub required: Prop<AnyProp>,
+    pub autoFocus: Prop<AnyProp>,
+    pub disabled: Prop<AnyProp>,
+    pub list: Prop<StringProp>,
+    pub multiple: Prop<BoolProp>,
+    pub spellCheck: Prop<AnyProp>,
+    pub name: Prop<StringProp>,
+    pub min: Prop<AnyProp>,
+    pub max: Prop<AnyProp>,
+    pub step: Prop<AnyProp>,
+    pub minLength: Prop<AnyProp>,
+    pub maxLength: Prop<AnyProp>,
+    pub pattern: Prop<StringProp>,
+    pub selectionStart: Prop<StringProp>,
+    pub selectionEnd: Prop<StringProp>,
+    pub selectionDirection: Prop<StringProp>,
+    pub n_blur: Prop<NumberProp>,
+    pub n_blur_timestamp: Prop<NumberProp>,
+    pub size: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Input {
+    type Props = InputProps;
+    const PROP_KINDS: InputProps = InputProps {
+        value: Prop::new(),
+        r#type: Prop::new(),
+        debounce: Prop::new(),
+        placeholder: Prop::new(),
+        n_submit: Prop::new(),
+        n_submit_timestamp: Prop::new(),
+        inputMode: Prop::new(),
+        autoComplete: Prop::new(),
+        readOnly: Prop::new(),
+        required: Prop::new(),
+        autoFocus: Prop::new(),
+        disabled: Prop::new(),
+        list: Prop::new(),
+        multiple: Prop::new(),
+        spellCheck: Prop::new(),
+        name: Prop::new(),
+        min: Prop::new(),
+        max: Prop::new(),
+        step: Prop::new(),
+        minLength: Prop::new(),
+        maxLength: Prop::new(),
+        pattern: Prop::new(),
+        selectionStart: Prop::new(),
+        selectionEnd: Prop::new(),
+        selectionDirection: Prop::new(),
+        n_blur: Prop::new(),
+        n_blur_timestamp: Prop::new(),
+        size: Prop::new(),
+        style: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.Loading`: the `Loading` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/loading>.
@@ -2912,6 +3708,62 @@ impl Serialize for Loading {
     }
 }
 
+/// The properties of [`Loading`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Loading>`).
+#[allow(non_snake_case)]
+pub struct LoadingProps {
+    pub children: Prop<ChildrenProp>,
+    pub r#type: Prop<StringProp>,
+    pub fullscreen: Prop<BoolProp>,
+    pub debug: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub parent_className: Prop<StringProp>,
+    pub parent_style: Prop<AnyProp>,
+    pub overlay_style: Prop<AnyProp>,
+    pub color: Prop<StringProp>,
+    pub display: Prop<StringProp>,
+    pub delay_hide: Prop<NumberProp>,
+    pub delay_show: Prop<NumberProp>,
+    pub show_initially: Prop<BoolProp>,
+    pub target_components: Prop<AnyProp>,
+    pub custom_spinner: Prop<ChildrenProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Loading {
+    type Props = LoadingProps;
+    const PROP_KINDS: LoadingProps = LoadingProps {
+        children: Prop::new(),
+        r#type: Prop::new(),
+        fullscreen: Prop::new(),
+        debug: Prop::new(),
+        style: Prop::new(),
+        parent_className: Prop::new(),
+        parent_style: Prop::new(),
+        overlay_style: Prop::new(),
+        color: Prop::new(),
+        display: Prop::new(),
+        delay_hide: Prop::new(),
+        delay_show: Prop::new(),
+        show_initially: Prop::new(),
+        target_components: Prop::new(),
+        custom_spinner: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Loading`] with these children.
 pub fn loading(children: impl IntoChildren) -> Loading {
     Loading::new().children(children)
@@ -3053,6 +3905,48 @@ impl Serialize for RadioItems {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`RadioItems`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::RadioItems>`).
+#[allow(non_snake_case)]
+pub struct RadioItemsProps {
+    pub options: Prop<AnyProp>,
+    pub value: Prop<AnyProp>,
+    pub inline: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub inputStyle: Prop<AnyProp>,
+    pub inputClassName: Prop<StringProp>,
+    pub labelStyle: Prop<AnyProp>,
+    pub labelClassName: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for RadioItems {
+    type Props = RadioItemsProps;
+    const PROP_KINDS: RadioItemsProps = RadioItemsProps {
+        options: Prop::new(),
+        value: Prop::new(),
+        inline: Prop::new(),
+        style: Prop::new(),
+        inputStyle: Prop::new(),
+        inputClassName: Prop::new(),
+        labelStyle: Prop::new(),
+        labelClassName: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// `dcc.RangeSlider`: the `RangeSlider` component of `dash_core_components`.
@@ -3253,6 +4147,68 @@ impl Serialize for RangeSlider {
     }
 }
 
+/// The properties of [`RangeSlider`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::RangeSlider>`).
+#[allow(non_snake_case)]
+pub struct RangeSliderProps {
+    pub min: Prop<NumberProp>,
+    pub max: Prop<NumberProp>,
+    pub step: Prop<NumberProp>,
+    pub marks: Prop<AnyProp>,
+    pub value: Prop<AnyProp>,
+    pub drag_value: Prop<AnyProp>,
+    pub allowCross: Prop<BoolProp>,
+    pub pushable: Prop<AnyProp>,
+    pub disabled: Prop<BoolProp>,
+    pub count: Prop<NumberProp>,
+    pub dots: Prop<BoolProp>,
+    pub included: Prop<BoolProp>,
+    pub reverse: Prop<BoolProp>,
+    pub tooltip: Prop<AnyProp>,
+    pub updatemode: Prop<StringProp>,
+    pub vertical: Prop<BoolProp>,
+    pub verticalHeight: Prop<NumberProp>,
+    pub allow_direct_input: Prop<BoolProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for RangeSlider {
+    type Props = RangeSliderProps;
+    const PROP_KINDS: RangeSliderProps = RangeSliderProps {
+        min: Prop::new(),
+        max: Prop::new(),
+        step: Prop::new(),
+        marks: Prop::new(),
+        value: Prop::new(),
+        drag_value: Prop::new(),
+        allowCross: Prop::new(),
+        pushable: Prop::new(),
+        disabled: Prop::new(),
+        count: Prop::new(),
+        dots: Prop::new(),
+        included: Prop::new(),
+        reverse: Prop::new(),
+        tooltip: Prop::new(),
+        updatemode: Prop::new(),
+        vertical: Prop::new(),
+        verticalHeight: Prop::new(),
+        allow_direct_input: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.Slider`: the `Slider` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/slider>.
@@ -3433,6 +4389,62 @@ impl Serialize for Slider {
     }
 }
 
+/// The properties of [`Slider`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Slider>`).
+#[allow(non_snake_case)]
+pub struct SliderProps {
+    pub min: Prop<NumberProp>,
+    pub max: Prop<NumberProp>,
+    pub step: Prop<NumberProp>,
+    pub marks: Prop<AnyProp>,
+    pub value: Prop<NumberProp>,
+    pub drag_value: Prop<NumberProp>,
+    pub disabled: Prop<BoolProp>,
+    pub dots: Prop<BoolProp>,
+    pub included: Prop<BoolProp>,
+    pub reverse: Prop<BoolProp>,
+    pub tooltip: Prop<AnyProp>,
+    pub updatemode: Prop<StringProp>,
+    pub vertical: Prop<BoolProp>,
+    pub verticalHeight: Prop<NumberProp>,
+    pub allow_direct_input: Prop<BoolProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Slider {
+    type Props = SliderProps;
+    const PROP_KINDS: SliderProps = SliderProps {
+        min: Prop::new(),
+        max: Prop::new(),
+        step: Prop::new(),
+        marks: Prop::new(),
+        value: Prop::new(),
+        drag_value: Prop::new(),
+        disabled: Prop::new(),
+        dots: Prop::new(),
+        included: Prop::new(),
+        reverse: Prop::new(),
+        tooltip: Prop::new(),
+        updatemode: Prop::new(),
+        vertical: Prop::new(),
+        verticalHeight: Prop::new(),
+        allow_direct_input: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.Tab`: the `Tab` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/tab>.
@@ -3584,6 +4596,52 @@ impl Serialize for Tab {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Tab`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Tab>`).
+#[allow(non_snake_case)]
+pub struct TabProps {
+    pub label: Prop<ChildrenProp>,
+    pub children: Prop<ChildrenProp>,
+    pub value: Prop<StringProp>,
+    pub disabled: Prop<BoolProp>,
+    pub disabled_style: Prop<AnyProp>,
+    pub disabled_className: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub selected_className: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub selected_style: Prop<AnyProp>,
+    pub width: Prop<AnyProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Tab {
+    type Props = TabProps;
+    const PROP_KINDS: TabProps = TabProps {
+        label: Prop::new(),
+        children: Prop::new(),
+        value: Prop::new(),
+        disabled: Prop::new(),
+        disabled_style: Prop::new(),
+        disabled_className: Prop::new(),
+        className: Prop::new(),
+        selected_className: Prop::new(),
+        style: Prop::new(),
+        selected_style: Prop::new(),
+        width: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Tab`] with these children.
@@ -3739,6 +4797,52 @@ impl Serialize for Tabs {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Tabs`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Tabs>`).
+#[allow(non_snake_case)]
+pub struct TabsProps {
+    pub value: Prop<StringProp>,
+    pub content_className: Prop<StringProp>,
+    pub parent_className: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub parent_style: Prop<AnyProp>,
+    pub content_style: Prop<AnyProp>,
+    pub vertical: Prop<BoolProp>,
+    pub mobile_breakpoint: Prop<NumberProp>,
+    pub children: Prop<ChildrenProp>,
+    pub colors: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Tabs {
+    type Props = TabsProps;
+    const PROP_KINDS: TabsProps = TabsProps {
+        value: Prop::new(),
+        content_className: Prop::new(),
+        parent_className: Prop::new(),
+        style: Prop::new(),
+        parent_style: Prop::new(),
+        content_style: Prop::new(),
+        vertical: Prop::new(),
+        mobile_breakpoint: Prop::new(),
+        children: Prop::new(),
+        colors: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Tabs`] with these children.
@@ -4004,6 +5108,88 @@ impl Serialize for Textarea {
     }
 }
 
+/// The properties of [`Textarea`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Textarea>`).
+#[allow(non_snake_case)]
+pub struct TextareaProps {
+    pub value: Prop<StringProp>,
+    pub autoFocus: Prop<StringProp>,
+    pub cols: Prop<NumberProp>,
+    pub disabled: Prop<AnyProp>,
+    pub form: Prop<StringProp>,
+    pub maxLength: Prop<NumberProp>,
+    pub minLength: Prop<NumberProp>,
+    pub name: Prop<StringProp>,
+    pub placeholder: Prop<StringProp>,
+    pub readOnly: Prop<AnyProp>,
+    pub required: Prop<AnyProp>,
+    pub rows: Prop<NumberProp>,
+    pub wrap: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub contentEditable: Prop<BoolProp>,
+    pub contextMenu: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<BoolProp>,
+    pub hidden: Prop<StringProp>,
+    pub lang: Prop<StringProp>,
+    pub spellCheck: Prop<BoolProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<NumberProp>,
+    pub title: Prop<StringProp>,
+    pub n_blur: Prop<NumberProp>,
+    pub n_blur_timestamp: Prop<NumberProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub className: Prop<StringProp>,
+    pub persistence: Prop<AnyProp>,
+    pub persisted_props: Prop<AnyProp>,
+    pub persistence_type: Prop<StringProp>,
+    pub id: Prop<AnyProp>,
+    pub componentPath: Prop<AnyProp>,
+}
+
+impl TypedComponent for Textarea {
+    type Props = TextareaProps;
+    const PROP_KINDS: TextareaProps = TextareaProps {
+        value: Prop::new(),
+        autoFocus: Prop::new(),
+        cols: Prop::new(),
+        disabled: Prop::new(),
+        form: Prop::new(),
+        maxLength: Prop::new(),
+        minLength: Prop::new(),
+        name: Prop::new(),
+        placeholder: Prop::new(),
+        readOnly: Prop::new(),
+        required: Prop::new(),
+        rows: Prop::new(),
+        wrap: Prop::new(),
+        accessKey: Prop::new(),
+        contentEditable: Prop::new(),
+        contextMenu: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+        n_blur: Prop::new(),
+        n_blur_timestamp: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        className: Prop::new(),
+        persistence: Prop::new(),
+        persisted_props: Prop::new(),
+        persistence_type: Prop::new(),
+        id: Prop::new(),
+        componentPath: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// `dcc.Tooltip`: the `Tooltip` component of `dash_core_components`.
 ///
 /// Properties and usage: <https://dash.plotly.com/dash-core-components/tooltip>.
@@ -4128,6 +5314,44 @@ impl Serialize for Tooltip {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Tooltip`] and the kinds of values they take, for typed ids
+/// (`TypedId<dcc::Tooltip>`).
+#[allow(non_snake_case)]
+pub struct TooltipProps {
+    pub children: Prop<ChildrenProp>,
+    pub id: Prop<AnyProp>,
+    pub className: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub bbox: Prop<AnyProp>,
+    pub show: Prop<BoolProp>,
+    pub direction: Prop<StringProp>,
+    pub border_color: Prop<StringProp>,
+    pub background_color: Prop<StringProp>,
+    pub loading_text: Prop<StringProp>,
+    pub zindex: Prop<NumberProp>,
+    pub targetable: Prop<BoolProp>,
+}
+
+impl TypedComponent for Tooltip {
+    type Props = TooltipProps;
+    const PROP_KINDS: TooltipProps = TooltipProps {
+        children: Prop::new(),
+        id: Prop::new(),
+        className: Prop::new(),
+        style: Prop::new(),
+        bbox: Prop::new(),
+        show: Prop::new(),
+        direction: Prop::new(),
+        border_color: Prop::new(),
+        background_color: Prop::new(),
+        loading_text: Prop::new(),
+        zindex: Prop::new(),
+        targetable: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Tooltip`] with these children.

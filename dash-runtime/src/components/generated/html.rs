@@ -14,6 +14,7 @@
 //! ```
 
 use crate::components::{Children, Component, IntoChildren, IntoComponent, Number};
+use crate::ids::{AnyProp, BoolProp, ChildrenProp, NumberProp, Prop, StringProp, TypedComponent};
 use serde::{Serialize, Serializer};
 
 /// The JavaScript namespace of this library.
@@ -494,6 +495,72 @@ impl Serialize for A {
     }
 }
 
+/// The properties of [`A`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::A>`).
+#[allow(non_snake_case)]
+pub struct AProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub download: Prop<StringProp>,
+    pub href: Prop<StringProp>,
+    pub hrefLang: Prop<StringProp>,
+    pub media: Prop<StringProp>,
+    pub referrerPolicy: Prop<StringProp>,
+    pub rel: Prop<StringProp>,
+    pub shape: Prop<StringProp>,
+    pub target: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for A {
+    type Props = AProps;
+    const PROP_KINDS: AProps = AProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        download: Prop::new(),
+        href: Prop::new(),
+        hrefLang: Prop::new(),
+        media: Prop::new(),
+        referrerPolicy: Prop::new(),
+        rel: Prop::new(),
+        shape: Prop::new(),
+        target: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`A`] with these children.
 pub fn a(children: impl IntoChildren) -> A {
     A::new().children(children)
@@ -659,6 +726,56 @@ impl Serialize for Abbr {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Abbr`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Abbr>`).
+#[allow(non_snake_case)]
+pub struct AbbrProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Abbr {
+    type Props = AbbrProps;
+    const PROP_KINDS: AbbrProps = AbbrProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Abbr`] with these children.
@@ -828,6 +945,56 @@ impl Serialize for Acronym {
     }
 }
 
+/// The properties of [`Acronym`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Acronym>`).
+#[allow(non_snake_case)]
+pub struct AcronymProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Acronym {
+    type Props = AcronymProps;
+    const PROP_KINDS: AcronymProps = AcronymProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Acronym`] with these children.
 pub fn acronym(children: impl IntoChildren) -> Acronym {
     Acronym::new().children(children)
@@ -993,6 +1160,56 @@ impl Serialize for Address {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Address`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Address>`).
+#[allow(non_snake_case)]
+pub struct AddressProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Address {
+    type Props = AddressProps;
+    const PROP_KINDS: AddressProps = AddressProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Address`] with these children.
@@ -1216,6 +1433,74 @@ impl Serialize for Area {
     }
 }
 
+/// The properties of [`Area`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Area>`).
+#[allow(non_snake_case)]
+pub struct AreaProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub alt: Prop<StringProp>,
+    pub coords: Prop<StringProp>,
+    pub download: Prop<StringProp>,
+    pub href: Prop<StringProp>,
+    pub media: Prop<StringProp>,
+    pub referrerPolicy: Prop<StringProp>,
+    pub rel: Prop<StringProp>,
+    pub shape: Prop<StringProp>,
+    pub target: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Area {
+    type Props = AreaProps;
+    const PROP_KINDS: AreaProps = AreaProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        alt: Prop::new(),
+        coords: Prop::new(),
+        download: Prop::new(),
+        href: Prop::new(),
+        media: Prop::new(),
+        referrerPolicy: Prop::new(),
+        rel: Prop::new(),
+        shape: Prop::new(),
+        target: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Area`] with these children.
 pub fn area(children: impl IntoChildren) -> Area {
     Area::new().children(children)
@@ -1383,6 +1668,56 @@ impl Serialize for Article {
     }
 }
 
+/// The properties of [`Article`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Article>`).
+#[allow(non_snake_case)]
+pub struct ArticleProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Article {
+    type Props = ArticleProps;
+    const PROP_KINDS: ArticleProps = ArticleProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Article`] with these children.
 pub fn article(children: impl IntoChildren) -> Article {
     Article::new().children(children)
@@ -1548,6 +1883,56 @@ impl Serialize for Aside {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Aside`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Aside>`).
+#[allow(non_snake_case)]
+pub struct AsideProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Aside {
+    type Props = AsideProps;
+    const PROP_KINDS: AsideProps = AsideProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Aside`] with these children.
@@ -1759,6 +2144,70 @@ impl Serialize for Audio {
     }
 }
 
+/// The properties of [`Audio`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Audio>`).
+#[allow(non_snake_case)]
+pub struct AudioProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub autoPlay: Prop<AnyProp>,
+    pub controls: Prop<AnyProp>,
+    pub crossOrigin: Prop<StringProp>,
+    pub r#loop: Prop<AnyProp>,
+    pub muted: Prop<AnyProp>,
+    pub preload: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Audio {
+    type Props = AudioProps;
+    const PROP_KINDS: AudioProps = AudioProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        autoPlay: Prop::new(),
+        controls: Prop::new(),
+        crossOrigin: Prop::new(),
+        r#loop: Prop::new(),
+        muted: Prop::new(),
+        preload: Prop::new(),
+        src: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Audio`] with these children.
 pub fn audio(children: impl IntoChildren) -> Audio {
     Audio::new().children(children)
@@ -1924,6 +2373,56 @@ impl Serialize for B {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`B`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::B>`).
+#[allow(non_snake_case)]
+pub struct BProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for B {
+    type Props = BProps;
+    const PROP_KINDS: BProps = BProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`B`] with these children.
@@ -2105,6 +2604,60 @@ impl Serialize for Base {
     }
 }
 
+/// The properties of [`Base`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Base>`).
+#[allow(non_snake_case)]
+pub struct BaseProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub href: Prop<StringProp>,
+    pub target: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Base {
+    type Props = BaseProps;
+    const PROP_KINDS: BaseProps = BaseProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        href: Prop::new(),
+        target: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Base`] with these children.
 pub fn base(children: impl IntoChildren) -> Base {
     Base::new().children(children)
@@ -2270,6 +2823,56 @@ impl Serialize for Basefont {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Basefont`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Basefont>`).
+#[allow(non_snake_case)]
+pub struct BasefontProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Basefont {
+    type Props = BasefontProps;
+    const PROP_KINDS: BasefontProps = BasefontProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Basefont`] with these children.
@@ -2439,6 +3042,56 @@ impl Serialize for Bdi {
     }
 }
 
+/// The properties of [`Bdi`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Bdi>`).
+#[allow(non_snake_case)]
+pub struct BdiProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Bdi {
+    type Props = BdiProps;
+    const PROP_KINDS: BdiProps = BdiProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Bdi`] with these children.
 pub fn bdi(children: impl IntoChildren) -> Bdi {
     Bdi::new().children(children)
@@ -2604,6 +3257,56 @@ impl Serialize for Bdo {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Bdo`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Bdo>`).
+#[allow(non_snake_case)]
+pub struct BdoProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Bdo {
+    type Props = BdoProps;
+    const PROP_KINDS: BdoProps = BdoProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Bdo`] with these children.
@@ -2773,6 +3476,56 @@ impl Serialize for Big {
     }
 }
 
+/// The properties of [`Big`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Big>`).
+#[allow(non_snake_case)]
+pub struct BigProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Big {
+    type Props = BigProps;
+    const PROP_KINDS: BigProps = BigProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Big`] with these children.
 pub fn big(children: impl IntoChildren) -> Big {
     Big::new().children(children)
@@ -2938,6 +3691,56 @@ impl Serialize for Blink {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Blink`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Blink>`).
+#[allow(non_snake_case)]
+pub struct BlinkProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Blink {
+    type Props = BlinkProps;
+    const PROP_KINDS: BlinkProps = BlinkProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Blink`] with these children.
@@ -3113,6 +3916,58 @@ impl Serialize for Blockquote {
     }
 }
 
+/// The properties of [`Blockquote`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Blockquote>`).
+#[allow(non_snake_case)]
+pub struct BlockquoteProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub cite: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Blockquote {
+    type Props = BlockquoteProps;
+    const PROP_KINDS: BlockquoteProps = BlockquoteProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        cite: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Blockquote`] with these children.
 pub fn blockquote(children: impl IntoChildren) -> Blockquote {
     Blockquote::new().children(children)
@@ -3278,6 +4133,56 @@ impl Serialize for Br {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Br`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Br>`).
+#[allow(non_snake_case)]
+pub struct BrProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Br {
+    type Props = BrProps;
+    const PROP_KINDS: BrProps = BrProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Br`] with these children.
@@ -3513,6 +4418,78 @@ impl Serialize for Button {
     }
 }
 
+/// The properties of [`Button`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Button>`).
+#[allow(non_snake_case)]
+pub struct ButtonProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub autoFocus: Prop<AnyProp>,
+    pub disabled: Prop<AnyProp>,
+    pub form: Prop<StringProp>,
+    pub formAction: Prop<StringProp>,
+    pub formEncType: Prop<StringProp>,
+    pub formMethod: Prop<StringProp>,
+    pub formNoValidate: Prop<AnyProp>,
+    pub formTarget: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Button {
+    type Props = ButtonProps;
+    const PROP_KINDS: ButtonProps = ButtonProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        autoFocus: Prop::new(),
+        disabled: Prop::new(),
+        form: Prop::new(),
+        formAction: Prop::new(),
+        formEncType: Prop::new(),
+        formMethod: Prop::new(),
+        formNoValidate: Prop::new(),
+        formTarget: Prop::new(),
+        name: Prop::new(),
+        r#type: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Button`] with these children.
 pub fn button(children: impl IntoChildren) -> Button {
     Button::new().children(children)
@@ -3692,6 +4669,60 @@ impl Serialize for Canvas {
     }
 }
 
+/// The properties of [`Canvas`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Canvas>`).
+#[allow(non_snake_case)]
+pub struct CanvasProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub height: Prop<AnyProp>,
+    pub width: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Canvas {
+    type Props = CanvasProps;
+    const PROP_KINDS: CanvasProps = CanvasProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        height: Prop::new(),
+        width: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Canvas`] with these children.
 pub fn canvas(children: impl IntoChildren) -> Canvas {
     Canvas::new().children(children)
@@ -3857,6 +4888,56 @@ impl Serialize for Caption {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Caption`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Caption>`).
+#[allow(non_snake_case)]
+pub struct CaptionProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Caption {
+    type Props = CaptionProps;
+    const PROP_KINDS: CaptionProps = CaptionProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Caption`] with these children.
@@ -4026,6 +5107,56 @@ impl Serialize for Center {
     }
 }
 
+/// The properties of [`Center`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Center>`).
+#[allow(non_snake_case)]
+pub struct CenterProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Center {
+    type Props = CenterProps;
+    const PROP_KINDS: CenterProps = CenterProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Center`] with these children.
 pub fn center(children: impl IntoChildren) -> Center {
     Center::new().children(children)
@@ -4193,6 +5324,56 @@ impl Serialize for Cite {
     }
 }
 
+/// The properties of [`Cite`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Cite>`).
+#[allow(non_snake_case)]
+pub struct CiteProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Cite {
+    type Props = CiteProps;
+    const PROP_KINDS: CiteProps = CiteProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Cite`] with these children.
 pub fn cite(children: impl IntoChildren) -> Cite {
     Cite::new().children(children)
@@ -4358,6 +5539,56 @@ impl Serialize for Code {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Code`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Code>`).
+#[allow(non_snake_case)]
+pub struct CodeProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Code {
+    type Props = CodeProps;
+    const PROP_KINDS: CodeProps = CodeProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Code`] with these children.
@@ -4533,6 +5764,58 @@ impl Serialize for Col {
     }
 }
 
+/// The properties of [`Col`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Col>`).
+#[allow(non_snake_case)]
+pub struct ColProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub span: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Col {
+    type Props = ColProps;
+    const PROP_KINDS: ColProps = ColProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        span: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Col`] with these children.
 pub fn col(children: impl IntoChildren) -> Col {
     Col::new().children(children)
@@ -4706,6 +5989,58 @@ impl Serialize for Colgroup {
     }
 }
 
+/// The properties of [`Colgroup`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Colgroup>`).
+#[allow(non_snake_case)]
+pub struct ColgroupProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub span: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Colgroup {
+    type Props = ColgroupProps;
+    const PROP_KINDS: ColgroupProps = ColgroupProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        span: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Colgroup`] with these children.
 pub fn colgroup(children: impl IntoChildren) -> Colgroup {
     Colgroup::new().children(children)
@@ -4871,6 +6206,56 @@ impl Serialize for Content {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Content`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Content>`).
+#[allow(non_snake_case)]
+pub struct ContentProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Content {
+    type Props = ContentProps;
+    const PROP_KINDS: ContentProps = ContentProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Content`] with these children.
@@ -5046,6 +6431,58 @@ impl Serialize for Data {
     }
 }
 
+/// The properties of [`Data`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Data>`).
+#[allow(non_snake_case)]
+pub struct DataProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Data {
+    type Props = DataProps;
+    const PROP_KINDS: DataProps = DataProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Data`] with these children.
 pub fn data(children: impl IntoChildren) -> Data {
     Data::new().children(children)
@@ -5213,6 +6650,56 @@ impl Serialize for Datalist {
     }
 }
 
+/// The properties of [`Datalist`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Datalist>`).
+#[allow(non_snake_case)]
+pub struct DatalistProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Datalist {
+    type Props = DatalistProps;
+    const PROP_KINDS: DatalistProps = DatalistProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Datalist`] with these children.
 pub fn datalist(children: impl IntoChildren) -> Datalist {
     Datalist::new().children(children)
@@ -5378,6 +6865,56 @@ impl Serialize for Dd {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Dd`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Dd>`).
+#[allow(non_snake_case)]
+pub struct DdProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Dd {
+    type Props = DdProps;
+    const PROP_KINDS: DdProps = DdProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Dd`] with these children.
@@ -5559,6 +7096,60 @@ impl Serialize for Del {
     }
 }
 
+/// The properties of [`Del`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Del>`).
+#[allow(non_snake_case)]
+pub struct DelProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub cite: Prop<StringProp>,
+    pub dateTime: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Del {
+    type Props = DelProps;
+    const PROP_KINDS: DelProps = DelProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        cite: Prop::new(),
+        dateTime: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Del`] with these children.
 pub fn del(children: impl IntoChildren) -> Del {
     Del::new().children(children)
@@ -5732,6 +7323,58 @@ impl Serialize for Details {
     }
 }
 
+/// The properties of [`Details`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Details>`).
+#[allow(non_snake_case)]
+pub struct DetailsProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub open: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Details {
+    type Props = DetailsProps;
+    const PROP_KINDS: DetailsProps = DetailsProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        open: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Details`] with these children.
 pub fn details(children: impl IntoChildren) -> Details {
     Details::new().children(children)
@@ -5897,6 +7540,56 @@ impl Serialize for Dfn {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Dfn`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Dfn>`).
+#[allow(non_snake_case)]
+pub struct DfnProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Dfn {
+    type Props = DfnProps;
+    const PROP_KINDS: DfnProps = DfnProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Dfn`] with these children.
@@ -6072,6 +7765,58 @@ impl Serialize for Dialog {
     }
 }
 
+/// The properties of [`Dialog`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Dialog>`).
+#[allow(non_snake_case)]
+pub struct DialogProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub open: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Dialog {
+    type Props = DialogProps;
+    const PROP_KINDS: DialogProps = DialogProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        open: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Dialog`] with these children.
 pub fn dialog(children: impl IntoChildren) -> Dialog {
     Dialog::new().children(children)
@@ -6237,6 +7982,56 @@ impl Serialize for Div {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Div`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Div>`).
+#[allow(non_snake_case)]
+pub struct DivProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Div {
+    type Props = DivProps;
+    const PROP_KINDS: DivProps = DivProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Div`] with these children.
@@ -6406,6 +8201,56 @@ impl Serialize for Dl {
     }
 }
 
+/// The properties of [`Dl`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Dl>`).
+#[allow(non_snake_case)]
+pub struct DlProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Dl {
+    type Props = DlProps;
+    const PROP_KINDS: DlProps = DlProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Dl`] with these children.
 pub fn dl(children: impl IntoChildren) -> Dl {
     Dl::new().children(children)
@@ -6573,6 +8418,56 @@ impl Serialize for Dt {
     }
 }
 
+/// The properties of [`Dt`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Dt>`).
+#[allow(non_snake_case)]
+pub struct DtProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Dt {
+    type Props = DtProps;
+    const PROP_KINDS: DtProps = DtProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Dt`] with these children.
 pub fn dt(children: impl IntoChildren) -> Dt {
     Dt::new().children(children)
@@ -6738,6 +8633,56 @@ impl Serialize for Em {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Em`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Em>`).
+#[allow(non_snake_case)]
+pub struct EmProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Em {
+    type Props = EmProps;
+    const PROP_KINDS: EmProps = EmProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Em`] with these children.
@@ -6931,6 +8876,64 @@ impl Serialize for Embed {
     }
 }
 
+/// The properties of [`Embed`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Embed>`).
+#[allow(non_snake_case)]
+pub struct EmbedProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub height: Prop<AnyProp>,
+    pub src: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub width: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Embed {
+    type Props = EmbedProps;
+    const PROP_KINDS: EmbedProps = EmbedProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        height: Prop::new(),
+        src: Prop::new(),
+        r#type: Prop::new(),
+        width: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Embed`] with these children.
 pub fn embed(children: impl IntoChildren) -> Embed {
     Embed::new().children(children)
@@ -7116,6 +9119,62 @@ impl Serialize for Fieldset {
     }
 }
 
+/// The properties of [`Fieldset`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Fieldset>`).
+#[allow(non_snake_case)]
+pub struct FieldsetProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub disabled: Prop<AnyProp>,
+    pub form: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Fieldset {
+    type Props = FieldsetProps;
+    const PROP_KINDS: FieldsetProps = FieldsetProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        disabled: Prop::new(),
+        form: Prop::new(),
+        name: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Fieldset`] with these children.
 pub fn fieldset(children: impl IntoChildren) -> Fieldset {
     Fieldset::new().children(children)
@@ -7281,6 +9340,56 @@ impl Serialize for Figcaption {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Figcaption`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Figcaption>`).
+#[allow(non_snake_case)]
+pub struct FigcaptionProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Figcaption {
+    type Props = FigcaptionProps;
+    const PROP_KINDS: FigcaptionProps = FigcaptionProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Figcaption`] with these children.
@@ -7450,6 +9559,56 @@ impl Serialize for Figure {
     }
 }
 
+/// The properties of [`Figure`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Figure>`).
+#[allow(non_snake_case)]
+pub struct FigureProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Figure {
+    type Props = FigureProps;
+    const PROP_KINDS: FigureProps = FigureProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Figure`] with these children.
 pub fn figure(children: impl IntoChildren) -> Figure {
     Figure::new().children(children)
@@ -7617,6 +9776,56 @@ impl Serialize for Font {
     }
 }
 
+/// The properties of [`Font`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Font>`).
+#[allow(non_snake_case)]
+pub struct FontProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Font {
+    type Props = FontProps;
+    const PROP_KINDS: FontProps = FontProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Font`] with these children.
 pub fn font(children: impl IntoChildren) -> Font {
     Font::new().children(children)
@@ -7782,6 +9991,56 @@ impl Serialize for Footer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Footer`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Footer>`).
+#[allow(non_snake_case)]
+pub struct FooterProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Footer {
+    type Props = FooterProps;
+    const PROP_KINDS: FooterProps = FooterProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Footer`] with these children.
@@ -8005,6 +10264,74 @@ impl Serialize for Form {
     }
 }
 
+/// The properties of [`Form`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Form>`).
+#[allow(non_snake_case)]
+pub struct FormProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accept: Prop<StringProp>,
+    pub acceptCharset: Prop<StringProp>,
+    pub action: Prop<StringProp>,
+    pub autoComplete: Prop<StringProp>,
+    pub encType: Prop<StringProp>,
+    pub method: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub noValidate: Prop<AnyProp>,
+    pub target: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Form {
+    type Props = FormProps;
+    const PROP_KINDS: FormProps = FormProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accept: Prop::new(),
+        acceptCharset: Prop::new(),
+        action: Prop::new(),
+        autoComplete: Prop::new(),
+        encType: Prop::new(),
+        method: Prop::new(),
+        name: Prop::new(),
+        noValidate: Prop::new(),
+        target: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Form`] with these children.
 pub fn form(children: impl IntoChildren) -> Form {
     Form::new().children(children)
@@ -8170,6 +10497,56 @@ impl Serialize for Frame {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Frame`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Frame>`).
+#[allow(non_snake_case)]
+pub struct FrameProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Frame {
+    type Props = FrameProps;
+    const PROP_KINDS: FrameProps = FrameProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Frame`] with these children.
@@ -8339,6 +10716,56 @@ impl Serialize for Frameset {
     }
 }
 
+/// The properties of [`Frameset`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Frameset>`).
+#[allow(non_snake_case)]
+pub struct FramesetProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Frameset {
+    type Props = FramesetProps;
+    const PROP_KINDS: FramesetProps = FramesetProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Frameset`] with these children.
 pub fn frameset(children: impl IntoChildren) -> Frameset {
     Frameset::new().children(children)
@@ -8504,6 +10931,56 @@ impl Serialize for H1 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`H1`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::H1>`).
+#[allow(non_snake_case)]
+pub struct H1Props {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for H1 {
+    type Props = H1Props;
+    const PROP_KINDS: H1Props = H1Props {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`H1`] with these children.
@@ -8673,6 +11150,56 @@ impl Serialize for H2 {
     }
 }
 
+/// The properties of [`H2`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::H2>`).
+#[allow(non_snake_case)]
+pub struct H2Props {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for H2 {
+    type Props = H2Props;
+    const PROP_KINDS: H2Props = H2Props {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`H2`] with these children.
 pub fn h2(children: impl IntoChildren) -> H2 {
     H2::new().children(children)
@@ -8838,6 +11365,56 @@ impl Serialize for H3 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`H3`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::H3>`).
+#[allow(non_snake_case)]
+pub struct H3Props {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for H3 {
+    type Props = H3Props;
+    const PROP_KINDS: H3Props = H3Props {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`H3`] with these children.
@@ -9007,6 +11584,56 @@ impl Serialize for H4 {
     }
 }
 
+/// The properties of [`H4`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::H4>`).
+#[allow(non_snake_case)]
+pub struct H4Props {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for H4 {
+    type Props = H4Props;
+    const PROP_KINDS: H4Props = H4Props {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`H4`] with these children.
 pub fn h4(children: impl IntoChildren) -> H4 {
     H4::new().children(children)
@@ -9172,6 +11799,56 @@ impl Serialize for H5 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`H5`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::H5>`).
+#[allow(non_snake_case)]
+pub struct H5Props {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for H5 {
+    type Props = H5Props;
+    const PROP_KINDS: H5Props = H5Props {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`H5`] with these children.
@@ -9341,6 +12018,56 @@ impl Serialize for H6 {
     }
 }
 
+/// The properties of [`H6`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::H6>`).
+#[allow(non_snake_case)]
+pub struct H6Props {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for H6 {
+    type Props = H6Props;
+    const PROP_KINDS: H6Props = H6Props {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`H6`] with these children.
 pub fn h6(children: impl IntoChildren) -> H6 {
     H6::new().children(children)
@@ -9506,6 +12233,56 @@ impl Serialize for Header {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Header`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Header>`).
+#[allow(non_snake_case)]
+pub struct HeaderProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Header {
+    type Props = HeaderProps;
+    const PROP_KINDS: HeaderProps = HeaderProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Header`] with these children.
@@ -9675,6 +12452,56 @@ impl Serialize for Hgroup {
     }
 }
 
+/// The properties of [`Hgroup`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Hgroup>`).
+#[allow(non_snake_case)]
+pub struct HgroupProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Hgroup {
+    type Props = HgroupProps;
+    const PROP_KINDS: HgroupProps = HgroupProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Hgroup`] with these children.
 pub fn hgroup(children: impl IntoChildren) -> Hgroup {
     Hgroup::new().children(children)
@@ -9842,6 +12669,56 @@ impl Serialize for Hr {
     }
 }
 
+/// The properties of [`Hr`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Hr>`).
+#[allow(non_snake_case)]
+pub struct HrProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Hr {
+    type Props = HrProps;
+    const PROP_KINDS: HrProps = HrProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Hr`] with these children.
 pub fn hr(children: impl IntoChildren) -> Hr {
     Hr::new().children(children)
@@ -10007,6 +12884,56 @@ impl Serialize for I {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`I`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::I>`).
+#[allow(non_snake_case)]
+pub struct IProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for I {
+    type Props = IProps;
+    const PROP_KINDS: IProps = IProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`I`] with these children.
@@ -10222,6 +13149,72 @@ impl Serialize for Iframe {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Iframe`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Iframe>`).
+#[allow(non_snake_case)]
+pub struct IframeProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub allow: Prop<StringProp>,
+    pub height: Prop<AnyProp>,
+    pub name: Prop<StringProp>,
+    pub referrerPolicy: Prop<StringProp>,
+    pub sandbox: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub srcDoc: Prop<StringProp>,
+    pub width: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Iframe {
+    type Props = IframeProps;
+    const PROP_KINDS: IframeProps = IframeProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        allow: Prop::new(),
+        height: Prop::new(),
+        name: Prop::new(),
+        referrerPolicy: Prop::new(),
+        sandbox: Prop::new(),
+        src: Prop::new(),
+        srcDoc: Prop::new(),
+        width: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Iframe`] with these children.
@@ -10445,6 +13438,74 @@ impl Serialize for Img {
     }
 }
 
+/// The properties of [`Img`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Img>`).
+#[allow(non_snake_case)]
+pub struct ImgProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub alt: Prop<StringProp>,
+    pub crossOrigin: Prop<StringProp>,
+    pub height: Prop<AnyProp>,
+    pub referrerPolicy: Prop<StringProp>,
+    pub sizes: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub srcSet: Prop<StringProp>,
+    pub useMap: Prop<StringProp>,
+    pub width: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Img {
+    type Props = ImgProps;
+    const PROP_KINDS: ImgProps = ImgProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        alt: Prop::new(),
+        crossOrigin: Prop::new(),
+        height: Prop::new(),
+        referrerPolicy: Prop::new(),
+        sizes: Prop::new(),
+        src: Prop::new(),
+        srcSet: Prop::new(),
+        useMap: Prop::new(),
+        width: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Img`] with these children.
 pub fn img(children: impl IntoChildren) -> Img {
     Img::new().children(children)
@@ -10624,6 +13685,60 @@ impl Serialize for Ins {
     }
 }
 
+/// The properties of [`Ins`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Ins>`).
+#[allow(non_snake_case)]
+pub struct InsProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub cite: Prop<StringProp>,
+    pub dateTime: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Ins {
+    type Props = InsProps;
+    const PROP_KINDS: InsProps = InsProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        cite: Prop::new(),
+        dateTime: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Ins`] with these children.
 pub fn ins(children: impl IntoChildren) -> Ins {
     Ins::new().children(children)
@@ -10791,6 +13906,56 @@ impl Serialize for Kbd {
     }
 }
 
+/// The properties of [`Kbd`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Kbd>`).
+#[allow(non_snake_case)]
+pub struct KbdProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Kbd {
+    type Props = KbdProps;
+    const PROP_KINDS: KbdProps = KbdProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Kbd`] with these children.
 pub fn kbd(children: impl IntoChildren) -> Kbd {
     Kbd::new().children(children)
@@ -10956,6 +14121,56 @@ impl Serialize for Keygen {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Keygen`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Keygen>`).
+#[allow(non_snake_case)]
+pub struct KeygenProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Keygen {
+    type Props = KeygenProps;
+    const PROP_KINDS: KeygenProps = KeygenProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Keygen`] with these children.
@@ -11131,6 +14346,58 @@ impl Serialize for Label {
     }
 }
 
+/// The properties of [`Label`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Label>`).
+#[allow(non_snake_case)]
+pub struct LabelProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub htmlFor: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Label {
+    type Props = LabelProps;
+    const PROP_KINDS: LabelProps = LabelProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        htmlFor: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Label`] with these children.
 pub fn label(children: impl IntoChildren) -> Label {
     Label::new().children(children)
@@ -11296,6 +14563,56 @@ impl Serialize for Legend {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Legend`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Legend>`).
+#[allow(non_snake_case)]
+pub struct LegendProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Legend {
+    type Props = LegendProps;
+    const PROP_KINDS: LegendProps = LegendProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Legend`] with these children.
@@ -11469,6 +14786,58 @@ impl Serialize for Li {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Li`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Li>`).
+#[allow(non_snake_case)]
+pub struct LiProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Li {
+    type Props = LiProps;
+    const PROP_KINDS: LiProps = LiProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Li`] with these children.
@@ -11692,6 +15061,74 @@ impl Serialize for Link {
     }
 }
 
+/// The properties of [`Link`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Link>`).
+#[allow(non_snake_case)]
+pub struct LinkProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub crossOrigin: Prop<StringProp>,
+    pub href: Prop<StringProp>,
+    pub hrefLang: Prop<StringProp>,
+    pub integrity: Prop<StringProp>,
+    pub media: Prop<StringProp>,
+    pub referrerPolicy: Prop<StringProp>,
+    pub rel: Prop<StringProp>,
+    pub sizes: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Link {
+    type Props = LinkProps;
+    const PROP_KINDS: LinkProps = LinkProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        crossOrigin: Prop::new(),
+        href: Prop::new(),
+        hrefLang: Prop::new(),
+        integrity: Prop::new(),
+        media: Prop::new(),
+        referrerPolicy: Prop::new(),
+        rel: Prop::new(),
+        sizes: Prop::new(),
+        r#type: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Link`] with these children.
 pub fn link(children: impl IntoChildren) -> Link {
     Link::new().children(children)
@@ -11857,6 +15294,56 @@ impl Serialize for Main {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Main`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Main>`).
+#[allow(non_snake_case)]
+pub struct MainProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Main {
+    type Props = MainProps;
+    const PROP_KINDS: MainProps = MainProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Main`] with these children.
@@ -12032,6 +15519,58 @@ impl Serialize for MapEl {
     }
 }
 
+/// The properties of [`MapEl`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::MapEl>`).
+#[allow(non_snake_case)]
+pub struct MapElProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for MapEl {
+    type Props = MapElProps;
+    const PROP_KINDS: MapElProps = MapElProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        name: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`MapEl`] with these children.
 pub fn map_el(children: impl IntoChildren) -> MapEl {
     MapEl::new().children(children)
@@ -12197,6 +15736,56 @@ impl Serialize for Mark {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Mark`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Mark>`).
+#[allow(non_snake_case)]
+pub struct MarkProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Mark {
+    type Props = MarkProps;
+    const PROP_KINDS: MarkProps = MarkProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Mark`] with these children.
@@ -12370,6 +15959,58 @@ impl Serialize for Marquee {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Marquee`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Marquee>`).
+#[allow(non_snake_case)]
+pub struct MarqueeProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub r#loop: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Marquee {
+    type Props = MarqueeProps;
+    const PROP_KINDS: MarqueeProps = MarqueeProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        r#loop: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Marquee`] with these children.
@@ -12561,6 +16202,64 @@ impl Serialize for Meta {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Meta`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Meta>`).
+#[allow(non_snake_case)]
+pub struct MetaProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub charSet: Prop<StringProp>,
+    pub content: Prop<StringProp>,
+    pub httpEquiv: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Meta {
+    type Props = MetaProps;
+    const PROP_KINDS: MetaProps = MetaProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        charSet: Prop::new(),
+        content: Prop::new(),
+        httpEquiv: Prop::new(),
+        name: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Meta`] with these children.
@@ -12766,6 +16465,68 @@ impl Serialize for Meter {
     }
 }
 
+/// The properties of [`Meter`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Meter>`).
+#[allow(non_snake_case)]
+pub struct MeterProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub high: Prop<StringProp>,
+    pub low: Prop<StringProp>,
+    pub max: Prop<AnyProp>,
+    pub min: Prop<AnyProp>,
+    pub optimum: Prop<StringProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Meter {
+    type Props = MeterProps;
+    const PROP_KINDS: MeterProps = MeterProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        high: Prop::new(),
+        low: Prop::new(),
+        max: Prop::new(),
+        min: Prop::new(),
+        optimum: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Meter`] with these children.
 pub fn meter(children: impl IntoChildren) -> Meter {
     Meter::new().children(children)
@@ -12931,6 +16692,56 @@ impl Serialize for Nav {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Nav`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Nav>`).
+#[allow(non_snake_case)]
+pub struct NavProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Nav {
+    type Props = NavProps;
+    const PROP_KINDS: NavProps = NavProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Nav`] with these children.
@@ -13100,6 +16911,56 @@ impl Serialize for Nobr {
     }
 }
 
+/// The properties of [`Nobr`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Nobr>`).
+#[allow(non_snake_case)]
+pub struct NobrProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Nobr {
+    type Props = NobrProps;
+    const PROP_KINDS: NobrProps = NobrProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Nobr`] with these children.
 pub fn nobr(children: impl IntoChildren) -> Nobr {
     Nobr::new().children(children)
@@ -13265,6 +17126,56 @@ impl Serialize for Noscript {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Noscript`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Noscript>`).
+#[allow(non_snake_case)]
+pub struct NoscriptProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Noscript {
+    type Props = NoscriptProps;
+    const PROP_KINDS: NoscriptProps = NoscriptProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Noscript`] with these children.
@@ -13476,6 +17387,70 @@ impl Serialize for ObjectEl {
     }
 }
 
+/// The properties of [`ObjectEl`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::ObjectEl>`).
+#[allow(non_snake_case)]
+pub struct ObjectElProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub data: Prop<StringProp>,
+    pub form: Prop<StringProp>,
+    pub height: Prop<AnyProp>,
+    pub name: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub useMap: Prop<StringProp>,
+    pub width: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for ObjectEl {
+    type Props = ObjectElProps;
+    const PROP_KINDS: ObjectElProps = ObjectElProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        data: Prop::new(),
+        form: Prop::new(),
+        height: Prop::new(),
+        name: Prop::new(),
+        r#type: Prop::new(),
+        useMap: Prop::new(),
+        width: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`ObjectEl`] with these children.
 pub fn object_el(children: impl IntoChildren) -> ObjectEl {
     ObjectEl::new().children(children)
@@ -13661,6 +17636,62 @@ impl Serialize for Ol {
     }
 }
 
+/// The properties of [`Ol`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Ol>`).
+#[allow(non_snake_case)]
+pub struct OlProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub reversed: Prop<AnyProp>,
+    pub start: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Ol {
+    type Props = OlProps;
+    const PROP_KINDS: OlProps = OlProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        reversed: Prop::new(),
+        start: Prop::new(),
+        r#type: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Ol`] with these children.
 pub fn ol(children: impl IntoChildren) -> Ol {
     Ol::new().children(children)
@@ -13838,6 +17869,60 @@ impl Serialize for Optgroup {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Optgroup`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Optgroup>`).
+#[allow(non_snake_case)]
+pub struct OptgroupProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub disabled: Prop<AnyProp>,
+    pub label: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Optgroup {
+    type Props = OptgroupProps;
+    const PROP_KINDS: OptgroupProps = OptgroupProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        disabled: Prop::new(),
+        label: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Optgroup`] with these children.
@@ -14031,6 +18116,64 @@ impl Serialize for Option {
     }
 }
 
+/// The properties of [`Option`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Option>`).
+#[allow(non_snake_case)]
+pub struct OptionProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub disabled: Prop<AnyProp>,
+    pub label: Prop<StringProp>,
+    pub selected: Prop<AnyProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Option {
+    type Props = OptionProps;
+    const PROP_KINDS: OptionProps = OptionProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        disabled: Prop::new(),
+        label: Prop::new(),
+        selected: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Option`] with these children.
 pub fn option(children: impl IntoChildren) -> Option {
     Option::new().children(children)
@@ -14216,6 +18359,62 @@ impl Serialize for Output {
     }
 }
 
+/// The properties of [`Output`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Output>`).
+#[allow(non_snake_case)]
+pub struct OutputProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub htmlFor: Prop<StringProp>,
+    pub form: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Output {
+    type Props = OutputProps;
+    const PROP_KINDS: OutputProps = OutputProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        htmlFor: Prop::new(),
+        form: Prop::new(),
+        name: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Output`] with these children.
 pub fn output(children: impl IntoChildren) -> Output {
     Output::new().children(children)
@@ -14381,6 +18580,56 @@ impl Serialize for P {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`P`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::P>`).
+#[allow(non_snake_case)]
+pub struct PProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for P {
+    type Props = PProps;
+    const PROP_KINDS: PProps = PProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`P`] with these children.
@@ -14562,6 +18811,60 @@ impl Serialize for Param {
     }
 }
 
+/// The properties of [`Param`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Param>`).
+#[allow(non_snake_case)]
+pub struct ParamProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub name: Prop<StringProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Param {
+    type Props = ParamProps;
+    const PROP_KINDS: ParamProps = ParamProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        name: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Param`] with these children.
 pub fn param(children: impl IntoChildren) -> Param {
     Param::new().children(children)
@@ -14727,6 +19030,56 @@ impl Serialize for Picture {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Picture`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Picture>`).
+#[allow(non_snake_case)]
+pub struct PictureProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Picture {
+    type Props = PictureProps;
+    const PROP_KINDS: PictureProps = PictureProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Picture`] with these children.
@@ -14896,6 +19249,56 @@ impl Serialize for Plaintext {
     }
 }
 
+/// The properties of [`Plaintext`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Plaintext>`).
+#[allow(non_snake_case)]
+pub struct PlaintextProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Plaintext {
+    type Props = PlaintextProps;
+    const PROP_KINDS: PlaintextProps = PlaintextProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Plaintext`] with these children.
 pub fn plaintext(children: impl IntoChildren) -> Plaintext {
     Plaintext::new().children(children)
@@ -15061,6 +19464,56 @@ impl Serialize for Pre {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Pre`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Pre>`).
+#[allow(non_snake_case)]
+pub struct PreProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Pre {
+    type Props = PreProps;
+    const PROP_KINDS: PreProps = PreProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Pre`] with these children.
@@ -15242,6 +19695,60 @@ impl Serialize for Progress {
     }
 }
 
+/// The properties of [`Progress`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Progress>`).
+#[allow(non_snake_case)]
+pub struct ProgressProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub max: Prop<AnyProp>,
+    pub value: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Progress {
+    type Props = ProgressProps;
+    const PROP_KINDS: ProgressProps = ProgressProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        max: Prop::new(),
+        value: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Progress`] with these children.
 pub fn progress(children: impl IntoChildren) -> Progress {
     Progress::new().children(children)
@@ -15415,6 +19922,58 @@ impl Serialize for Q {
     }
 }
 
+/// The properties of [`Q`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Q>`).
+#[allow(non_snake_case)]
+pub struct QProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub cite: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Q {
+    type Props = QProps;
+    const PROP_KINDS: QProps = QProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        cite: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Q`] with these children.
 pub fn q(children: impl IntoChildren) -> Q {
     Q::new().children(children)
@@ -15580,6 +20139,56 @@ impl Serialize for Rb {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Rb`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Rb>`).
+#[allow(non_snake_case)]
+pub struct RbProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Rb {
+    type Props = RbProps;
+    const PROP_KINDS: RbProps = RbProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Rb`] with these children.
@@ -15749,6 +20358,56 @@ impl Serialize for Rp {
     }
 }
 
+/// The properties of [`Rp`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Rp>`).
+#[allow(non_snake_case)]
+pub struct RpProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Rp {
+    type Props = RpProps;
+    const PROP_KINDS: RpProps = RpProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Rp`] with these children.
 pub fn rp(children: impl IntoChildren) -> Rp {
     Rp::new().children(children)
@@ -15914,6 +20573,56 @@ impl Serialize for Rt {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Rt`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Rt>`).
+#[allow(non_snake_case)]
+pub struct RtProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Rt {
+    type Props = RtProps;
+    const PROP_KINDS: RtProps = RtProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Rt`] with these children.
@@ -16083,6 +20792,56 @@ impl Serialize for Rtc {
     }
 }
 
+/// The properties of [`Rtc`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Rtc>`).
+#[allow(non_snake_case)]
+pub struct RtcProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Rtc {
+    type Props = RtcProps;
+    const PROP_KINDS: RtcProps = RtcProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Rtc`] with these children.
 pub fn rtc(children: impl IntoChildren) -> Rtc {
     Rtc::new().children(children)
@@ -16248,6 +21007,56 @@ impl Serialize for Ruby {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Ruby`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Ruby>`).
+#[allow(non_snake_case)]
+pub struct RubyProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Ruby {
+    type Props = RubyProps;
+    const PROP_KINDS: RubyProps = RubyProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Ruby`] with these children.
@@ -16417,6 +21226,56 @@ impl Serialize for S {
     }
 }
 
+/// The properties of [`S`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::S>`).
+#[allow(non_snake_case)]
+pub struct SProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for S {
+    type Props = SProps;
+    const PROP_KINDS: SProps = SProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`S`] with these children.
 pub fn s(children: impl IntoChildren) -> S {
     S::new().children(children)
@@ -16582,6 +21441,56 @@ impl Serialize for Samp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Samp`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Samp>`).
+#[allow(non_snake_case)]
+pub struct SampProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Samp {
+    type Props = SampProps;
+    const PROP_KINDS: SampProps = SampProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Samp`] with these children.
@@ -16793,6 +21702,70 @@ impl Serialize for Script {
     }
 }
 
+/// The properties of [`Script`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Script>`).
+#[allow(non_snake_case)]
+pub struct ScriptProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub r#async: Prop<AnyProp>,
+    pub crossOrigin: Prop<StringProp>,
+    pub defer: Prop<AnyProp>,
+    pub integrity: Prop<StringProp>,
+    pub referrerPolicy: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Script {
+    type Props = ScriptProps;
+    const PROP_KINDS: ScriptProps = ScriptProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        r#async: Prop::new(),
+        crossOrigin: Prop::new(),
+        defer: Prop::new(),
+        integrity: Prop::new(),
+        referrerPolicy: Prop::new(),
+        src: Prop::new(),
+        r#type: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Script`] with these children.
 pub fn script(children: impl IntoChildren) -> Script {
     Script::new().children(children)
@@ -16958,6 +21931,56 @@ impl Serialize for Section {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Section`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Section>`).
+#[allow(non_snake_case)]
+pub struct SectionProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Section {
+    type Props = SectionProps;
+    const PROP_KINDS: SectionProps = SectionProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Section`] with these children.
@@ -17175,6 +22198,72 @@ impl Serialize for Select {
     }
 }
 
+/// The properties of [`Select`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Select>`).
+#[allow(non_snake_case)]
+pub struct SelectProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub autoFocus: Prop<AnyProp>,
+    pub autoComplete: Prop<StringProp>,
+    pub disabled: Prop<AnyProp>,
+    pub form: Prop<StringProp>,
+    pub multiple: Prop<AnyProp>,
+    pub name: Prop<StringProp>,
+    pub required: Prop<AnyProp>,
+    pub size: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Select {
+    type Props = SelectProps;
+    const PROP_KINDS: SelectProps = SelectProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        autoFocus: Prop::new(),
+        autoComplete: Prop::new(),
+        disabled: Prop::new(),
+        form: Prop::new(),
+        multiple: Prop::new(),
+        name: Prop::new(),
+        required: Prop::new(),
+        size: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Select`] with these children.
 pub fn select(children: impl IntoChildren) -> Select {
     Select::new().children(children)
@@ -17340,6 +22429,56 @@ impl Serialize for Shadow {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Shadow`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Shadow>`).
+#[allow(non_snake_case)]
+pub struct ShadowProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Shadow {
+    type Props = ShadowProps;
+    const PROP_KINDS: ShadowProps = ShadowProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Shadow`] with these children.
@@ -17509,6 +22648,56 @@ impl Serialize for Slot {
     }
 }
 
+/// The properties of [`Slot`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Slot>`).
+#[allow(non_snake_case)]
+pub struct SlotProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Slot {
+    type Props = SlotProps;
+    const PROP_KINDS: SlotProps = SlotProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Slot`] with these children.
 pub fn slot(children: impl IntoChildren) -> Slot {
     Slot::new().children(children)
@@ -17674,6 +22863,56 @@ impl Serialize for Small {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Small`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Small>`).
+#[allow(non_snake_case)]
+pub struct SmallProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Small {
+    type Props = SmallProps;
+    const PROP_KINDS: SmallProps = SmallProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Small`] with these children.
@@ -17873,6 +23112,66 @@ impl Serialize for Source {
     }
 }
 
+/// The properties of [`Source`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Source>`).
+#[allow(non_snake_case)]
+pub struct SourceProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub media: Prop<StringProp>,
+    pub sizes: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub srcSet: Prop<StringProp>,
+    pub r#type: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Source {
+    type Props = SourceProps;
+    const PROP_KINDS: SourceProps = SourceProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        media: Prop::new(),
+        sizes: Prop::new(),
+        src: Prop::new(),
+        srcSet: Prop::new(),
+        r#type: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Source`] with these children.
 pub fn source(children: impl IntoChildren) -> Source {
     Source::new().children(children)
@@ -18038,6 +23337,56 @@ impl Serialize for Spacer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Spacer`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Spacer>`).
+#[allow(non_snake_case)]
+pub struct SpacerProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Spacer {
+    type Props = SpacerProps;
+    const PROP_KINDS: SpacerProps = SpacerProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Spacer`] with these children.
@@ -18207,6 +23556,56 @@ impl Serialize for Span {
     }
 }
 
+/// The properties of [`Span`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Span>`).
+#[allow(non_snake_case)]
+pub struct SpanProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Span {
+    type Props = SpanProps;
+    const PROP_KINDS: SpanProps = SpanProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Span`] with these children.
 pub fn span(children: impl IntoChildren) -> Span {
     Span::new().children(children)
@@ -18372,6 +23771,56 @@ impl Serialize for Strike {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Strike`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Strike>`).
+#[allow(non_snake_case)]
+pub struct StrikeProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Strike {
+    type Props = StrikeProps;
+    const PROP_KINDS: StrikeProps = StrikeProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Strike`] with these children.
@@ -18541,6 +23990,56 @@ impl Serialize for Strong {
     }
 }
 
+/// The properties of [`Strong`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Strong>`).
+#[allow(non_snake_case)]
+pub struct StrongProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Strong {
+    type Props = StrongProps;
+    const PROP_KINDS: StrongProps = StrongProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Strong`] with these children.
 pub fn strong(children: impl IntoChildren) -> Strong {
     Strong::new().children(children)
@@ -18706,6 +24205,56 @@ impl Serialize for Sub {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Sub`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Sub>`).
+#[allow(non_snake_case)]
+pub struct SubProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Sub {
+    type Props = SubProps;
+    const PROP_KINDS: SubProps = SubProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Sub`] with these children.
@@ -18875,6 +24424,56 @@ impl Serialize for Summary {
     }
 }
 
+/// The properties of [`Summary`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Summary>`).
+#[allow(non_snake_case)]
+pub struct SummaryProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Summary {
+    type Props = SummaryProps;
+    const PROP_KINDS: SummaryProps = SummaryProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Summary`] with these children.
 pub fn summary(children: impl IntoChildren) -> Summary {
     Summary::new().children(children)
@@ -19040,6 +24639,56 @@ impl Serialize for Sup {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Sup`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Sup>`).
+#[allow(non_snake_case)]
+pub struct SupProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Sup {
+    type Props = SupProps;
+    const PROP_KINDS: SupProps = SupProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Sup`] with these children.
@@ -19209,6 +24858,56 @@ impl Serialize for Table {
     }
 }
 
+/// The properties of [`Table`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Table>`).
+#[allow(non_snake_case)]
+pub struct TableProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Table {
+    type Props = TableProps;
+    const PROP_KINDS: TableProps = TableProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Table`] with these children.
 pub fn table(children: impl IntoChildren) -> Table {
     Table::new().children(children)
@@ -19374,6 +25073,56 @@ impl Serialize for Tbody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Tbody`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Tbody>`).
+#[allow(non_snake_case)]
+pub struct TbodyProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Tbody {
+    type Props = TbodyProps;
+    const PROP_KINDS: TbodyProps = TbodyProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Tbody`] with these children.
@@ -19561,6 +25310,62 @@ impl Serialize for Td {
     }
 }
 
+/// The properties of [`Td`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Td>`).
+#[allow(non_snake_case)]
+pub struct TdProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub colSpan: Prop<AnyProp>,
+    pub headers: Prop<StringProp>,
+    pub rowSpan: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Td {
+    type Props = TdProps;
+    const PROP_KINDS: TdProps = TdProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        colSpan: Prop::new(),
+        headers: Prop::new(),
+        rowSpan: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Td`] with these children.
 pub fn td(children: impl IntoChildren) -> Td {
     Td::new().children(children)
@@ -19726,6 +25531,56 @@ impl Serialize for Template {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Template`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Template>`).
+#[allow(non_snake_case)]
+pub struct TemplateProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Template {
+    type Props = TemplateProps;
+    const PROP_KINDS: TemplateProps = TemplateProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Template`] with these children.
@@ -19979,6 +25834,84 @@ impl Serialize for Textarea {
     }
 }
 
+/// The properties of [`Textarea`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Textarea>`).
+#[allow(non_snake_case)]
+pub struct TextareaProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub autoFocus: Prop<AnyProp>,
+    pub autoComplete: Prop<StringProp>,
+    pub cols: Prop<AnyProp>,
+    pub disabled: Prop<AnyProp>,
+    pub form: Prop<StringProp>,
+    pub inputMode: Prop<StringProp>,
+    pub maxLength: Prop<AnyProp>,
+    pub minLength: Prop<AnyProp>,
+    pub name: Prop<StringProp>,
+    pub placeholder: Prop<StringProp>,
+    pub readOnly: Prop<StringProp>,
+    pub required: Prop<AnyProp>,
+    pub rows: Prop<AnyProp>,
+    pub wrap: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Textarea {
+    type Props = TextareaProps;
+    const PROP_KINDS: TextareaProps = TextareaProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        autoFocus: Prop::new(),
+        autoComplete: Prop::new(),
+        cols: Prop::new(),
+        disabled: Prop::new(),
+        form: Prop::new(),
+        inputMode: Prop::new(),
+        maxLength: Prop::new(),
+        minLength: Prop::new(),
+        name: Prop::new(),
+        placeholder: Prop::new(),
+        readOnly: Prop::new(),
+        required: Prop::new(),
+        rows: Prop::new(),
+        wrap: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Textarea`] with these children.
 pub fn textarea(children: impl IntoChildren) -> Textarea {
     Textarea::new().children(children)
@@ -20144,6 +26077,56 @@ impl Serialize for Tfoot {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Tfoot`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Tfoot>`).
+#[allow(non_snake_case)]
+pub struct TfootProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Tfoot {
+    type Props = TfootProps;
+    const PROP_KINDS: TfootProps = TfootProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Tfoot`] with these children.
@@ -20337,6 +26320,64 @@ impl Serialize for Th {
     }
 }
 
+/// The properties of [`Th`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Th>`).
+#[allow(non_snake_case)]
+pub struct ThProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub colSpan: Prop<AnyProp>,
+    pub headers: Prop<StringProp>,
+    pub rowSpan: Prop<AnyProp>,
+    pub scope: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Th {
+    type Props = ThProps;
+    const PROP_KINDS: ThProps = ThProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        colSpan: Prop::new(),
+        headers: Prop::new(),
+        rowSpan: Prop::new(),
+        scope: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Th`] with these children.
 pub fn th(children: impl IntoChildren) -> Th {
     Th::new().children(children)
@@ -20502,6 +26543,56 @@ impl Serialize for Thead {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Thead`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Thead>`).
+#[allow(non_snake_case)]
+pub struct TheadProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Thead {
+    type Props = TheadProps;
+    const PROP_KINDS: TheadProps = TheadProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Thead`] with these children.
@@ -20677,6 +26768,58 @@ impl Serialize for Time {
     }
 }
 
+/// The properties of [`Time`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Time>`).
+#[allow(non_snake_case)]
+pub struct TimeProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub dateTime: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Time {
+    type Props = TimeProps;
+    const PROP_KINDS: TimeProps = TimeProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        dateTime: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Time`] with these children.
 pub fn time(children: impl IntoChildren) -> Time {
     Time::new().children(children)
@@ -20844,6 +26987,56 @@ impl Serialize for Title {
     }
 }
 
+/// The properties of [`Title`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Title>`).
+#[allow(non_snake_case)]
+pub struct TitleProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Title {
+    type Props = TitleProps;
+    const PROP_KINDS: TitleProps = TitleProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Title`] with these children.
 pub fn title(children: impl IntoChildren) -> Title {
     Title::new().children(children)
@@ -21009,6 +27202,56 @@ impl Serialize for Tr {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Tr`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Tr>`).
+#[allow(non_snake_case)]
+pub struct TrProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Tr {
+    type Props = TrProps;
+    const PROP_KINDS: TrProps = TrProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Tr`] with these children.
@@ -21208,6 +27451,66 @@ impl Serialize for Track {
     }
 }
 
+/// The properties of [`Track`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Track>`).
+#[allow(non_snake_case)]
+pub struct TrackProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub default: Prop<AnyProp>,
+    pub kind: Prop<StringProp>,
+    pub label: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub srcLang: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Track {
+    type Props = TrackProps;
+    const PROP_KINDS: TrackProps = TrackProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        default: Prop::new(),
+        kind: Prop::new(),
+        label: Prop::new(),
+        src: Prop::new(),
+        srcLang: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Track`] with these children.
 pub fn track(children: impl IntoChildren) -> Track {
     Track::new().children(children)
@@ -21373,6 +27676,56 @@ impl Serialize for U {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`U`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::U>`).
+#[allow(non_snake_case)]
+pub struct UProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for U {
+    type Props = UProps;
+    const PROP_KINDS: UProps = UProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`U`] with these children.
@@ -21542,6 +27895,56 @@ impl Serialize for Ul {
     }
 }
 
+/// The properties of [`Ul`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Ul>`).
+#[allow(non_snake_case)]
+pub struct UlProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Ul {
+    type Props = UlProps;
+    const PROP_KINDS: UlProps = UlProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Ul`] with these children.
 pub fn ul(children: impl IntoChildren) -> Ul {
     Ul::new().children(children)
@@ -21707,6 +28110,56 @@ impl Serialize for Var {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Var`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Var>`).
+#[allow(non_snake_case)]
+pub struct VarProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Var {
+    type Props = VarProps;
+    const PROP_KINDS: VarProps = VarProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Var`] with these children.
@@ -21942,6 +28395,78 @@ impl Serialize for Video {
     }
 }
 
+/// The properties of [`Video`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Video>`).
+#[allow(non_snake_case)]
+pub struct VideoProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub autoPlay: Prop<AnyProp>,
+    pub controls: Prop<AnyProp>,
+    pub crossOrigin: Prop<StringProp>,
+    pub height: Prop<AnyProp>,
+    pub r#loop: Prop<AnyProp>,
+    pub muted: Prop<AnyProp>,
+    pub playsInline: Prop<AnyProp>,
+    pub poster: Prop<StringProp>,
+    pub preload: Prop<StringProp>,
+    pub src: Prop<StringProp>,
+    pub width: Prop<AnyProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Video {
+    type Props = VideoProps;
+    const PROP_KINDS: VideoProps = VideoProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        autoPlay: Prop::new(),
+        controls: Prop::new(),
+        crossOrigin: Prop::new(),
+        height: Prop::new(),
+        r#loop: Prop::new(),
+        muted: Prop::new(),
+        playsInline: Prop::new(),
+        poster: Prop::new(),
+        preload: Prop::new(),
+        src: Prop::new(),
+        width: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Video`] with these children.
 pub fn video(children: impl IntoChildren) -> Video {
     Video::new().children(children)
@@ -22109,6 +28634,56 @@ impl Serialize for Wbr {
     }
 }
 
+/// The properties of [`Wbr`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Wbr>`).
+#[allow(non_snake_case)]
+pub struct WbrProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Wbr {
+    type Props = WbrProps;
+    const PROP_KINDS: WbrProps = WbrProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
+}
+
 /// A [`Wbr`] with these children.
 pub fn wbr(children: impl IntoChildren) -> Wbr {
     Wbr::new().children(children)
@@ -22274,6 +28849,56 @@ impl Serialize for Xmp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(&self.0, serializer)
     }
+}
+
+/// The properties of [`Xmp`] and the kinds of values they take, for typed ids
+/// (`TypedId<html::Xmp>`).
+#[allow(non_snake_case)]
+pub struct XmpProps {
+    pub id: Prop<AnyProp>,
+    pub children: Prop<ChildrenProp>,
+    pub n_clicks: Prop<NumberProp>,
+    pub n_clicks_timestamp: Prop<NumberProp>,
+    pub disable_n_clicks: Prop<BoolProp>,
+    pub key: Prop<StringProp>,
+    pub accessKey: Prop<StringProp>,
+    pub className: Prop<StringProp>,
+    pub contentEditable: Prop<StringProp>,
+    pub dir: Prop<StringProp>,
+    pub draggable: Prop<StringProp>,
+    pub hidden: Prop<AnyProp>,
+    pub lang: Prop<StringProp>,
+    pub role: Prop<StringProp>,
+    pub spellCheck: Prop<StringProp>,
+    pub style: Prop<AnyProp>,
+    pub tabIndex: Prop<AnyProp>,
+    pub title: Prop<StringProp>,
+}
+
+impl TypedComponent for Xmp {
+    type Props = XmpProps;
+    const PROP_KINDS: XmpProps = XmpProps {
+        id: Prop::new(),
+        children: Prop::new(),
+        n_clicks: Prop::new(),
+        n_clicks_timestamp: Prop::new(),
+        disable_n_clicks: Prop::new(),
+        key: Prop::new(),
+        accessKey: Prop::new(),
+        className: Prop::new(),
+        contentEditable: Prop::new(),
+        dir: Prop::new(),
+        draggable: Prop::new(),
+        hidden: Prop::new(),
+        lang: Prop::new(),
+        role: Prop::new(),
+        spellCheck: Prop::new(),
+        style: Prop::new(),
+        tabIndex: Prop::new(),
+        title: Prop::new(),
+    };
+    const PROP_NAMES: &'static [&'static str] = Self::PROPS;
+    const WILDCARD_PREFIXES: &'static [&'static str] = Self::WILDCARD_PROPS;
 }
 
 /// A [`Xmp`] with these children.
