@@ -3,6 +3,7 @@
 
 mod callback;
 mod errors;
+mod page;
 
 use proc_macro::TokenStream;
 
@@ -46,4 +47,23 @@ pub fn callback(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn clientside_callback(input: TokenStream) -> TokenStream {
     callback::expand_clientside(input.into()).into()
+}
+
+/// Register a layout function as a page of a multi-page app.
+///
+/// ```ignore
+/// #[page(path = "/", name = "Home", order = 0, redirect_from = ["/old-home"])]
+/// fn home() -> html::Div { .. }
+///
+/// // Path variables and query parameters arrive as typed parameters, matched by name;
+/// // query parameters are `Option<T>` (or `Vec<String>` for repeated keys).
+/// #[page(path_template = "/report/<report_id>", title = "Report {report_id}")]
+/// fn report(report_id: u32, tab: Option<String>) -> html::Div { .. }
+///
+/// #[page(not_found)]
+/// fn missing() -> html::Div { .. }
+/// ```
+#[proc_macro_attribute]
+pub fn page(attr: TokenStream, item: TokenStream) -> TokenStream {
+    page::expand(attr.into(), item.into()).into()
 }

@@ -34,8 +34,8 @@ use crate::dependencies::IdSpec;
 
 pub use props::{AnyProp, BoolProp, ChildrenProp, NumberProp, Prop, StringProp};
 pub use values::{
-    FromBoolProp, FromChildrenProp, FromNumberProp, FromStringProp, IntoBoolProp,
-    IntoChildrenProp, IntoNumberProp, IntoStringProp,
+    FromBoolProp, FromChildrenProp, FromNumberProp, FromStringProp, IntoBoolProp, IntoChildrenProp,
+    IntoNumberProp, IntoStringProp,
 };
 
 /// A component id that knows its component type `C`.
@@ -68,7 +68,10 @@ impl<C> TypedId<C> {
             valid_id(id),
             "invalid component id: it must be non-empty and contain no `.` or `{{`"
         );
-        TypedId { id, component: PhantomData }
+        TypedId {
+            id,
+            component: PhantomData,
+        }
     }
 
     /// The id as a string.
@@ -234,7 +237,10 @@ mod tests {
     #[test]
     fn generated_tables_carry_kinds() {
         fn kind<K: 'static>(_: &Prop<K>) -> &'static str {
-            std::any::type_name::<K>().rsplit("::").next().unwrap_or_default()
+            std::any::type_name::<K>()
+                .rsplit("::")
+                .next()
+                .unwrap_or_default()
         }
         let input = prop_table(&NAME);
         assert_eq!(kind(&input.value), "AnyProp");

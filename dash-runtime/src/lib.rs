@@ -24,10 +24,12 @@
 
 pub mod app;
 pub mod assets;
+pub mod background;
 pub mod callback;
 pub mod components;
 pub mod dependencies;
 pub mod ids;
+pub mod pages;
 pub mod patch;
 pub mod protocol;
 pub mod registry;
@@ -38,24 +40,27 @@ pub use app::{Dash, Error};
 pub use callback::{
     callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate, Update,
 };
-pub use dash_macros::{callback, clientside_callback};
+pub use dash_macros::{callback, clientside_callback, page};
 
 /// The names most apps need: `use dash_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::app::Dash;
+    pub use crate::background::{CancelToken, Cancelled, Progress};
     pub use crate::callback::{
         callback_context, no_update, set_props, CallbackContext, CallbackError, PreventUpdate,
         Update,
     };
     pub use crate::components::{dash_table, dcc, html, Component, IntoChildren, IntoComponent};
     pub use crate::ids::TypedId;
+    pub use crate::pages::{page_container, page_registry};
     pub use crate::patch::Patch;
-    pub use dash_macros::{callback, clientside_callback};
+    pub use dash_macros::{callback, clientside_callback, page};
 }
 
 /// Items the macros expand to. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::background::{run_blocking, Background, CacheSpec, JobContext};
     pub use crate::callback::dispatch::{
         catch_panic, output_multi, output_named, output_none, output_single, result_multi,
         result_named, result_none, result_single, Args, BoxFuture, CallResult, Clientside, Handler,
@@ -63,6 +68,13 @@ pub mod __private {
     };
     pub use crate::callback::spec::{CallbackSpec, Running};
     pub use crate::callback::CallbackError;
+    pub use crate::components::IntoChildren;
+    pub use crate::pages::{FromPageParam, PageArgs, PageParamError, PageSpec};
+
+    /// A page layout function's result as layout JSON.
+    pub fn page_layout<T: IntoChildren>(layout: T) -> Value {
+        layout.into_children().into_value()
+    }
     pub use crate::dependencies::{Dependency, IdSpec, IdValue, OutputDep, Wildcard};
     pub use crate::ids::{accepts_property, prop_table};
     pub use inventory;

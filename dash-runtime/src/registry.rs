@@ -54,11 +54,15 @@ impl RegisteredCallback {
             "state": deps(self.spec.state),
             "clientside_function": clientside,
             "prevent_initial_call": self.prevent_initial_call,
-            "background": null,
+            "background": match self.spec.handler {
+                Handler::Background(bg) => json!({"interval": bg.interval_ms}),
+                _ => Value::Null,
+            },
             "dynamic_creator": dynamic_creator,
             "no_output": self.spec.outputs.is_empty(),
             "optional": false,
-            "hidden": false,
+            // Dash adds the cancel helpers after the first-request defaults: `hidden` stays null.
+            "hidden": if crate::background::is_cancel_helper(self.spec) { Value::Null } else { json!(false) },
             "websocket": false,
             "persistent": false,
         });
@@ -87,8 +91,17 @@ impl Registry {
     /// Gather every registered callback. `prevent_initial_callbacks` is the app-wide default
     /// for callbacks that do not set `prevent_initial_call`.
     pub fn collect(prevent_initial_callbacks: bool) -> Registry {
+        Registry::collect_with(prevent_initial_callbacks, &[])
+    }
+
+    /// Every registered callback plus `extra` ones the runtime adds (such as the page router).
+    pub fn collect_with(
+        prevent_initial_callbacks: bool,
+        extra: &[&'static CallbackSpec],
+    ) -> Registry {
         let mut specs: Vec<&'static CallbackSpec> = inventory::iter::<CallbackSpec>().collect();
         specs.sort_by(|a, b| (a.file, a.line, a.name).cmp(&(b.file, b.line, b.name)));
+        specs.extend_from_slice(extra);
         Registry::from_specs(specs, prevent_initial_callbacks)
     }
 
@@ -97,6 +110,7 @@ impl Registry {
         specs: Vec<&'static CallbackSpec>,
         prevent_initial_callbacks: bool,
     ) -> Registry {
+        let specs = crate::background::with_cancel_helpers(specs);
         let mut registry = Registry::default();
         for spec in specs {
             let descriptor = output_descriptor(

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::ItemFn;
 
 use super::parse::{CallbackArgs, Dep, IdLit, IdVal, Outputs};
-use super::validate::{Checked, Ret};
+use super::validate::{BackgroundChecked, Checked, Ret};
 
 fn id_tokens(id: &IdLit) -> TokenStream {
     match id {
@@ -176,6 +176,33 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         None => quote! { __result },
     };
 
+    if let Some(bg) = &checked.background {
+        let job = background_job(
+            func,
+            bg,
+            &takes.collect::<Vec<_>>(),
+            &arg_names,
+            &convert,
+            &on_error,
+        );
+        let spec = background_spec(args, func, bg);
+        let submit = submit(
+            args,
+            &name_str,
+            quote! { __dash::Handler::Background(&__DASH_BACKGROUND) },
+        );
+        return quote! {
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, clippy::all)]
+            const _: () = {
+                use ::dash_runtime::__private as __dash;
+                #job
+                #spec
+                #submit
+            };
+        };
+    }
+
     let handler = if func.sig.asyncness.is_some() {
         quote! {
             fn __dash_handler(mut __args: __dash::Args) -> __dash::BoxFuture<'static, __dash::CallResult> {
@@ -247,6 +274,139 @@ pub fn clientside_registration(args: &CallbackArgs) -> TokenStream {
         const _: () = {
             use ::dash_runtime::__private as __dash;
             #submit
+        };
+    }
+}
+
+/// The job shim of a background callback: arguments are taken at once (errors are the
+/// request's), the function runs in the returned future.
+fn background_job(
+    func: &ItemFn,
+    bg: &BackgroundChecked,
+    takes: &[TokenStream],
+    arg_names: &[proc_macro2::Ident],
+    convert: &TokenStream,
+    on_error: &TokenStream,
+) -> TokenStream {
+    let fn_name = &func.sig.ident;
+    let (progress_take, progress_arg) = match &bg.progress_param {
+        Some(ty) => (
+            quote_spanned! {ty.span()=> let __dash_progress: #ty = __job.progress(); },
+            quote! { __dash_progress, },
+        ),
+        None => (quote! { let _ = &__job; }, quote! {}),
+    };
+    let body = if func.sig.asyncness.is_some() {
+        quote! {
+            let __ret = #fn_name(#progress_arg #(#arg_names),*).await;
+            let __result: __dash::CallResult = #convert;
+            #on_error
+        }
+    } else {
+        quote! {
+            let __result: __dash::CallResult =
+                match __dash::run_blocking(move || #fn_name(#progress_arg #(#arg_names),*)).await {
+                    ::core::result::Result::Ok(__ret) => #convert,
+                    ::core::result::Result::Err(__panic) => ::core::result::Result::Err(__panic),
+                };
+            #on_error
+        }
+    };
+    quote! {
+        fn __dash_job(
+            mut __args: __dash::Args,
+            __job: __dash::JobContext,
+        ) -> ::core::result::Result<__dash::BoxFuture<'static, __dash::CallResult>, __dash::CallbackError> {
+            let _ = &mut __args;
+            #progress_take
+            #(#takes)*
+            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
+        }
+    }
+}
+
+/// FNV-1a (64 bit) of the function's tokens: a stable fingerprint for the cache key.
+fn fingerprint(func: &ItemFn) -> String {
+    let text = quote!(#func).to_string();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// The `Background` static of a background callback.
+fn background_spec(args: &CallbackArgs, func: &ItemFn, bg: &BackgroundChecked) -> TokenStream {
+    let interval = match &bg.interval {
+        Some(e) => quote! { #e },
+        None => quote! { 1000 },
+    };
+    let expire = match &bg.expire {
+        Some(e) => quote! { ::core::option::Option::Some(#e) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let progress: Vec<TokenStream> = args
+        .progress
+        .as_ref()
+        .map(|(_, deps)| deps.iter().map(output).collect())
+        .unwrap_or_default();
+    let cancel: Vec<TokenStream> = args
+        .cancel
+        .as_ref()
+        .map(|(_, deps)| deps.iter().map(dependency).collect())
+        .unwrap_or_default();
+    let (default_fn, default_ref) = match &bg.progress_default {
+        Some(values) => (
+            quote! {
+                fn __dash_progress_default() -> ::std::vec::Vec<__dash::Value> {
+                    ::std::vec![#(__dash::to_value(#values).unwrap_or(__dash::Value::Null)),*]
+                }
+            },
+            quote! { ::core::option::Option::Some(__dash_progress_default) },
+        ),
+        None => (quote! {}, quote! { ::core::option::Option::None }),
+    };
+    let (cache_fns, cache) = match &bg.cache_by {
+        Some(by) => {
+            let names: Vec<_> = (0..by.len())
+                .map(|i| format_ident!("__dash_cache_by_{}", i))
+                .collect();
+            let fns = by.iter().zip(&names).map(|(f, name)| {
+                quote_spanned! {f.span()=>
+                    fn #name() -> __dash::Value {
+                        __dash::to_value((#f)()).unwrap_or(__dash::Value::Null)
+                    }
+                }
+            });
+            let ignore = &bg.ignore_args;
+            let triggered = bg.ignore_triggered;
+            (
+                quote! { #(#fns)* },
+                quote! {
+                    ::core::option::Option::Some(__dash::CacheSpec {
+                        by: &[#(#names),*],
+                        ignore_args: &[#(#ignore),*],
+                        ignore_triggered: #triggered,
+                    })
+                },
+            )
+        }
+        None => (quote! {}, quote! { ::core::option::Option::None }),
+    };
+    let fingerprint = fingerprint(func);
+    quote! {
+        #default_fn
+        #cache_fns
+        static __DASH_BACKGROUND: __dash::Background = __dash::Background {
+            run: __dash_job,
+            interval_ms: #interval,
+            progress: &[#(#progress),*],
+            progress_default: #default_ref,
+            cancel: &[#(#cancel),*],
+            cache: #cache,
+            expire_secs: #expire,
+            fingerprint: #fingerprint,
         };
     }
 }

@@ -47,8 +47,13 @@ pub struct CallbackArgs {
     pub on_error: Option<syn::Path>,
     /// `background = true`.
     pub background: Option<LitBool>,
-    /// Background-only options as given (key and value tokens).
+    /// Background-only options given as expressions (key and value tokens): every key of
+    /// [`BACKGROUND_KEYS`] except `progress` and `cancel`.
     pub background_options: Vec<(Ident, syn::Expr)>,
+    /// `progress = Output(..)` or `progress = [Output(..), ..]`.
+    pub progress: Option<(Ident, Vec<Dep>)>,
+    /// `cancel = Input(..)` or `cancel = [Input(..), ..]`.
+    pub cancel: Option<(Ident, Vec<Dep>)>,
     /// Clientside only: `js = "function(..) {..}"`.
     pub js: Option<LitStr>,
     /// Clientside only: `namespace = ".."`.
@@ -386,6 +391,8 @@ impl Parse for CallbackArgs {
             on_error: None,
             background: None,
             background_options: Vec::new(),
+            progress: None,
+            cancel: None,
             js: None,
             namespace: None,
             function: None,
@@ -428,6 +435,18 @@ impl Parse for CallbackArgs {
                 "running" => args.running = parse_running(input)?,
                 "on_error" => args.on_error = Some(input.parse()?),
                 "background" => args.background = Some(input.parse()?),
+                "progress" | "cancel" => {
+                    let deps = if input.peek(syn::token::Bracket) {
+                        parse_dep_list(input)?
+                    } else {
+                        vec![input.parse()?]
+                    };
+                    if name == "progress" {
+                        args.progress = Some((key_ident.clone(), deps));
+                    } else {
+                        args.cancel = Some((key_ident.clone(), deps));
+                    }
+                }
                 key if BACKGROUND_KEYS.contains(&key) => {
                     let value: syn::Expr = input.parse()?;
                     args.background_options.push((key_ident.clone(), value));

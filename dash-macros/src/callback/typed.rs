@@ -166,9 +166,16 @@ fn unlisted_check(path: &syn::Path, property: &LitStr) -> TokenStream {
 /// name is not a Rust identifier (the generator gives such props no field).
 fn field_ident(name: &str, span: Span) -> Option<Ident> {
     let mut chars = name.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') || NOT_RAW.contains(&name) {
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') || NOT_RAW.contains(&name)
+    {
         return None;
     }
-    Some(if KEYWORDS.contains(&name) { Ident::new_raw(name, span) } else { Ident::new(name, span) })
+    Some(if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, span)
+    } else {
+        Ident::new(name, span)
+    })
 }

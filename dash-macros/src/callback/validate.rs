@@ -30,11 +30,28 @@ pub struct Slot {
 
 /// What expansion needs after the checks passed.
 pub struct Checked {
-    /// Parameter types, in the function's order.
+    /// Parameter types, in the function's order (the progress setter excluded).
     pub arg_types: Vec<Type>,
     /// What each parameter receives, in the function's order.
     pub slots: Vec<Slot>,
     pub ret: Ret,
+    /// Set for `background = true`.
+    pub background: Option<BackgroundChecked>,
+}
+
+/// The options of a background callback, checked.
+pub struct BackgroundChecked {
+    /// The type of the progress setter (the first parameter), when `progress` is given.
+    pub progress_param: Option<Type>,
+    pub interval: Option<syn::Expr>,
+    pub expire: Option<syn::Expr>,
+    /// One value per progress output.
+    pub progress_default: Option<Vec<syn::Expr>>,
+    /// `cache_by` functions; `Some` turns caching on.
+    pub cache_by: Option<Vec<syn::Expr>>,
+    /// Flat argument indices left out of the cache key.
+    pub ignore_args: Vec<usize>,
+    pub ignore_triggered: bool,
 }
 
 impl Checked {
@@ -305,6 +322,33 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
             }
         }
     }
+    let background_on = check_background_keys(args, errors);
+    let mut progress_param = None;
+    if background_on && args.progress.is_some() {
+        if params.is_empty() {
+            errors.spanned(
+                &sig.ident,
+                "with `progress`, the first parameter receives the progress setter: add e.g. `progress: Progress<(u32, u32)>`",
+            );
+        } else {
+            let (_, ty) = params.remove(0);
+            check_progress_type(args, &ty, errors);
+            progress_param = Some(ty);
+        }
+    }
+    for (_, ty) in &params {
+        if is_progress_type(ty) {
+            errors.spanned(
+                ty,
+                if background_on {
+                    "the progress setter must be the first parameter, and needs `progress = [Output(..)]`"
+                } else {
+                    "a `Progress` parameter needs `background = true` and `progress = [Output(..)]`"
+                },
+            );
+        }
+    }
+    let mut slot_names: Vec<Option<Ident>> = Vec::new();
     let declared = declared_slots(args);
     let named = args.input_groups.named || args.state_groups.named;
     let mixed = named
@@ -329,6 +373,7 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
                     let (_, slot) = remaining.remove(i);
                     arg_types.push(ty.clone());
                     slots.push(slot);
+                    slot_names.push(name.clone());
                 }
                 None => errors.spanned(
                     ty,
@@ -365,9 +410,10 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
                 errors.spanned(&sig.inputs, what);
             }
         }
-        for ((_, ty), (_, slot)) in params.into_iter().zip(declared) {
+        for ((name, ty), (_, slot)) in params.into_iter().zip(declared) {
             arg_types.push(ty);
             slots.push(slot);
+            slot_names.push(name);
         }
     }
 
@@ -418,11 +464,247 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
             errors.spanned(t, "named outputs (`output = {name: Output(..)}`) need a struct with those fields, not a tuple");
         }
     }
+    let background = background_on.then(|| BackgroundChecked {
+        progress_param,
+        ..check_background(args, &slots, &slot_names, errors)
+    });
     Checked {
         arg_types,
         slots,
         ret,
+        background,
     }
+}
+
+/// The key of an option as the user wrote it, for errors.
+fn option<'a>(args: &'a CallbackArgs, key: &str) -> Option<&'a (Ident, syn::Expr)> {
+    args.background_options.iter().find(|(k, _)| k == key)
+}
+
+/// Options of background callbacks given without `background = true` are errors. Returns
+/// whether the callback is a background callback.
+fn check_background_keys(args: &CallbackArgs, errors: &mut Errors) -> bool {
+    let on = args.background.as_ref().is_some_and(|b| b.value);
+    if !on {
+        let keys = args
+            .background_options
+            .iter()
+            .map(|(k, _)| k)
+            .chain(args.progress.as_ref().map(|(k, _)| k))
+            .chain(args.cancel.as_ref().map(|(k, _)| k));
+        for key in keys {
+            errors.spanned(
+                key,
+                format!("`{key}` is an option of background callbacks: add `background = true`"),
+            );
+        }
+        return false;
+    }
+    if let Some((key, _)) = option(args, "manager") {
+        errors.spanned(
+            key,
+            "per-callback managers are not supported: the app's manager runs every background callback (`Dash::background_manager`, or `REDIS_URL`)",
+        );
+    }
+    for (key, kind, deps) in [
+        ("progress", "Output", args.progress.as_ref().map(|(_, d)| d)),
+        ("cancel", "Input", args.cancel.as_ref().map(|(_, d)| d)),
+    ] {
+        for dep in deps.into_iter().flatten() {
+            check_kind(dep, &[kind], key, errors);
+            check_ids(dep, kind == "Output", errors);
+            if let IdLit::Dict(entries, _) = &dep.id {
+                for (_, value) in entries {
+                    if let IdVal::Wildcard(w) = value {
+                        errors.spanned(
+                            w,
+                            format!("background callbacks take no wildcards in `{key}`: name one component"),
+                        );
+                    }
+                }
+            }
+            if let (true, Some(dup)) = (kind == "Output", &dep.allow_duplicate) {
+                errors.spanned(dup, "progress outputs take no `allow_duplicate`");
+            }
+        }
+    }
+    if let Some((key, deps)) = &args.progress {
+        if deps.is_empty() {
+            errors.spanned(key, "`progress` needs at least one Output(..)");
+        }
+    }
+    true
+}
+
+/// The last path segment of a type, if it is a plain path.
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        Type::Paren(p) => last_segment(&p.elem),
+        Type::Group(g) => last_segment(&g.elem),
+        _ => None,
+    }
+}
+
+fn is_progress_type(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == "Progress")
+}
+
+/// The progress setter is `Progress<T>`; a tuple `T` has one element per progress output.
+fn check_progress_type(args: &CallbackArgs, ty: &Type, errors: &mut Errors) {
+    let n = args.progress.as_ref().map_or(0, |(_, d)| d.len());
+    let Some(segment) = last_segment(ty).filter(|s| s.ident == "Progress") else {
+        errors.spanned(
+            ty,
+            format!(
+                "with `progress`, the first parameter is the progress setter: `Progress<{}>`",
+                if n == 1 {
+                    "f64".to_owned()
+                } else {
+                    format!("({})", vec!["u32"; n].join(", "))
+                }
+            ),
+        );
+        return;
+    };
+    let value = match &segment.arguments {
+        PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+            GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    if let Some(Type::Tuple(t)) = value {
+        if n > 1 && t.elems.len() != n {
+            errors.spanned(
+                t,
+                format!(
+                    "`progress` declares {n} outputs but the progress setter takes a tuple of {} value{}",
+                    t.elems.len(),
+                    if t.elems.len() == 1 { "" } else { "s" }
+                ),
+            );
+        }
+    }
+}
+
+fn int_literal(expr: &syn::Expr) -> Option<u64> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+/// The values of background options (without the progress parameter).
+fn check_background(
+    args: &CallbackArgs,
+    slots: &[Slot],
+    slot_names: &[Option<Ident>],
+    errors: &mut Errors,
+) -> BackgroundChecked {
+    let n_progress = args.progress.as_ref().map_or(0, |(_, d)| d.len());
+    let mut out = BackgroundChecked {
+        progress_param: None,
+        interval: None,
+        expire: None,
+        progress_default: None,
+        cache_by: None,
+        ignore_args: Vec::new(),
+        ignore_triggered: true,
+    };
+    for (key, value) in &args.background_options {
+        match key.to_string().as_str() {
+            "interval" => {
+                if int_literal(value) == Some(0) {
+                    errors.spanned(value, "`interval` is in milliseconds and must be above 0");
+                }
+                out.interval = Some(value.clone());
+            }
+            "expire" => out.expire = Some(value.clone()),
+            "progress_default" => {
+                if args.progress.is_none() {
+                    errors.spanned(key, "`progress_default` needs `progress = [Output(..)]`");
+                }
+                let values: Vec<syn::Expr> = match value {
+                    syn::Expr::Array(a) => a.elems.iter().cloned().collect(),
+                    other if n_progress == 1 => vec![other.clone()],
+                    other => {
+                        errors.spanned(other, format!("`progress_default` takes a list of {n_progress} values, one per progress output"));
+                        Vec::new()
+                    }
+                };
+                if args.progress.is_some() && !values.is_empty() && values.len() != n_progress {
+                    errors.spanned(
+                        value,
+                        format!(
+                            "`progress` and `progress_default` need the same length: {n_progress} output{} but {} value{}",
+                            if n_progress == 1 { "" } else { "s" },
+                            values.len(),
+                            if values.len() == 1 { "" } else { "s" }
+                        ),
+                    );
+                }
+                out.progress_default = Some(values);
+            }
+            "cache_by" => match value {
+                syn::Expr::Array(a) => out.cache_by = Some(a.elems.iter().cloned().collect()),
+                other => errors.spanned(
+                    other,
+                    "`cache_by` takes a list of functions whose values join the cache key, e.g. `[app_version]` (`[]` to cache on the arguments alone)",
+                ),
+            },
+            "cache_ignore_triggered" => match value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. }) => {
+                    out.ignore_triggered = b.value;
+                }
+                other => errors.spanned(other, "`cache_ignore_triggered` takes `true` or `false`"),
+            },
+            "cache_args_to_ignore" => {
+                let items: Vec<&syn::Expr> = match value {
+                    syn::Expr::Array(a) => a.elems.iter().collect(),
+                    other => vec![other],
+                };
+                for item in items {
+                    let slot = match item {
+                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i
+                            .base10_parse::<usize>()
+                            .ok()
+                            .and_then(|i| slots.get(i)),
+                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. }) => slot_names
+                            .iter()
+                            .position(|n| n.as_ref().is_some_and(|n| *n == name.value()))
+                            .and_then(|i| slots.get(i)),
+                        _ => {
+                            errors.spanned(item, "`cache_args_to_ignore` takes parameter positions (`0`) or names (`\"n_clicks\"`)");
+                            continue;
+                        }
+                    };
+                    match slot {
+                        Some(slot) => out.ignore_args.extend(slot.indices.iter().copied()),
+                        None => errors.spanned(
+                            item,
+                            format!(
+                                "no parameter {} receives an input or state value (the progress setter does not count)",
+                                item.to_token_stream()
+                            ),
+                        ),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if out.cache_by.is_none() {
+        for key in ["cache_args_to_ignore", "cache_ignore_triggered"] {
+            if let Some((k, _)) = option(args, key) {
+                errors.spanned(k, format!("`{key}` needs `cache_by = [..]`"));
+            }
+        }
+    }
+    out
 }
 
 fn declared_names(args: &CallbackArgs) -> Vec<String> {
@@ -438,6 +720,12 @@ fn declared_names(args: &CallbackArgs) -> Vec<String> {
 
 /// The checks of `clientside_callback!` beyond the dependencies.
 pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
+    if let Some(b) = &args.background {
+        errors.spanned(
+            b,
+            "clientside callbacks run in the browser: they cannot be background callbacks",
+        );
+    }
     if let Some(path) = &args.on_error {
         errors.spanned(path, "`on_error` is for server callbacks; a clientside callback handles its errors in JavaScript");
     }

@@ -18,12 +18,18 @@ pub enum Error {
     /// Startup validation found problems in the callbacks or layouts.
     #[error("the app's callbacks and layout have problems, so it will not start:\n\n{0}")]
     Validation(#[from] crate::validation::Report),
+    /// The pages of the app are inconsistent.
+    #[error("the app's pages have problems:\n{0}")]
+    Pages(String),
     /// The layout function panicked when it was called for validation.
     #[error("the layout function panicked when called at start-up")]
     LayoutPanicked,
     /// No layout was given.
     #[error("the app has no layout: call Dash::layout or Dash::layout_fn")]
     NoLayout,
+    /// The background job manager could not start (or a worker failed).
+    #[error(transparent)]
+    Background(#[from] crate::background::BackgroundError),
     /// Binding or serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),

@@ -38,6 +38,7 @@ pub struct Dash {
     pub(crate) layout: Option<Layout>,
     pub(crate) routes: Option<Router>,
     pub(crate) on_error: Option<crate::server::ErrorHandler>,
+    pub(crate) background: Option<crate::background::BackgroundManager>,
 }
 
 impl Dash {
@@ -86,7 +87,9 @@ impl Dash {
     /// (exact ids, or prefixes ending in `*`); a narrower opt-out than
     /// [`suppress_callback_exceptions`](Self::suppress_callback_exceptions).
     pub fn allow_missing_ids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
-        self.settings.allow_missing_ids.extend(ids.into_iter().map(Into::into));
+        self.settings
+            .allow_missing_ids
+            .extend(ids.into_iter().map(Into::into));
         self
     }
 
@@ -214,6 +217,24 @@ impl Dash {
         self
     }
 
+    /// The manager of background callbacks (default: Redis when `REDIS_URL` is set, else the
+    /// embedded SQLite manager in the cache directory). See [`crate::background`].
+    pub fn background_manager(mut self, manager: crate::background::BackgroundManager) -> Self {
+        self.background = Some(manager);
+        self
+    }
+
+    /// Run background jobs from the Redis queue instead of serving, until Ctrl-C or SIGTERM.
+    /// [`run`](Self::run) does this when the program is started with `--worker` or
+    /// `DASH_WORKER=1`.
+    pub async fn work(self) -> Result<(), Error> {
+        let manager = self
+            .background
+            .unwrap_or_else(crate::background::BackgroundManager::from_env);
+        crate::background::run_worker(manager, crate::background::shutdown_signal()).await?;
+        Ok(())
+    }
+
     /// Resolve settings, collect callbacks and prepare the front end.
     pub async fn build(self) -> Result<DashServer, Error> {
         DashServer::build(self).await
@@ -225,6 +246,10 @@ impl Dash {
     }
 
     /// Build and serve until Ctrl-C, starting a Tokio runtime (for a plain `fn main`).
+    ///
+    /// Started with `--worker` (or `DASH_WORKER=1`), the program runs background jobs from
+    /// the Redis queue instead ([`work`](Self::work)): one binary, two process types
+    /// (`web: my-app`, `worker: my-app --worker`).
     pub fn run(self) -> Result<(), Error> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -236,7 +261,13 @@ impl Dash {
             .enable_all()
             .build()
             .map_err(Error::Io)?
-            .block_on(self.serve())
+            .block_on(async move {
+                if crate::background::worker_mode_requested() {
+                    self.work().await
+                } else {
+                    self.serve().await
+                }
+            })
     }
 }
 

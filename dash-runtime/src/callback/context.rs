@@ -44,6 +44,9 @@ pub struct CallbackContext {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) path: String,
     pub(crate) side_updates: Mutex<Map<String, Value>>,
+    pub(crate) pages: Option<Arc<crate::pages::PageRouter>>,
+    /// The background job this context runs (its `set_props` calls go to the job's store).
+    pub(crate) job: Option<crate::background::JobContext>,
 }
 
 /// One entry of [`CallbackContext::triggered`].
@@ -153,6 +156,10 @@ impl CallbackContext {
             tracing::error!(id = %key, "set_props: props must serialise to a JSON object");
             return;
         };
+        if let Some(job) = &self.job {
+            job.set_props(key, props);
+            return;
+        }
         let mut side = self
             .side_updates
             .lock()

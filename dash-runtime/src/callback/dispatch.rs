@@ -31,6 +31,8 @@ pub enum Handler {
     Async(fn(Args) -> BoxFuture<'static, CallResult>),
     /// A clientside callback: runs in the browser, never on the server.
     Clientside(Clientside),
+    /// A background callback (`background = true`): its job and options.
+    Background(&'static crate::background::Background),
 }
 
 /// The JavaScript of a clientside callback.
@@ -73,6 +75,7 @@ impl std::fmt::Debug for Handler {
             Handler::Sync(_) => "Handler::Sync",
             Handler::Async(_) => "Handler::Async",
             Handler::Clientside(_) => "Handler::Clientside",
+            Handler::Background(_) => "Handler::Background",
         })
     }
 }
@@ -257,7 +260,8 @@ impl Args {
 /// Shim helper: call a sync callback, turning a panic into [`CallbackError::Panic`] (used when
 /// the callback has an `on_error` handler, which sees panics too).
 pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, CallbackError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| panic_error(&*payload))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|payload| panic_error(&*payload))
 }
 
 /// The error for a caught panic, with its message when it has one.

@@ -4,8 +4,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use super::values::{
-    FromBoolProp, FromChildrenProp, FromNumberProp, FromStringProp, IntoBoolProp,
-    IntoChildrenProp, IntoNumberProp, IntoStringProp,
+    FromBoolProp, FromChildrenProp, FromNumberProp, FromStringProp, IntoBoolProp, IntoChildrenProp,
+    IntoNumberProp, IntoStringProp,
 };
 
 /// One property in a component's property table; `K` is the kind of value it takes

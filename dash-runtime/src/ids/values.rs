@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::callback::{NoUpdate, Update};
 use crate::components::{IntoChildren, Number};
+use crate::patch::Patch;
 
 /// A parameter type that can receive a string property.
 #[diagnostic::on_unimplemented(
@@ -111,12 +112,14 @@ impl<T: FromChildrenProp> FromChildrenProp for Option<T> {}
 impl<T: FromChildrenProp> FromChildrenProp for Vec<T> {}
 
 // --- outputs ---
+// A `Patch` (a partial update) and "no update" fit every kind.
 
 impl IntoStringProp for String {}
 impl IntoStringProp for &str {}
 impl IntoStringProp for Cow<'_, str> {}
 impl IntoStringProp for Value {}
 impl IntoStringProp for NoUpdate {}
+impl IntoStringProp for Patch {}
 impl<T: IntoStringProp> IntoStringProp for Option<T> {}
 impl<T: IntoStringProp> IntoStringProp for Update<T> {}
 
@@ -128,17 +131,20 @@ impl IntoNumberProp for Number {}
 impl IntoNumberProp for serde_json::Number {}
 impl IntoNumberProp for Value {}
 impl IntoNumberProp for NoUpdate {}
+impl IntoNumberProp for Patch {}
 impl<T: IntoNumberProp> IntoNumberProp for Option<T> {}
 impl<T: IntoNumberProp> IntoNumberProp for Update<T> {}
 
 impl IntoBoolProp for bool {}
 impl IntoBoolProp for Value {}
 impl IntoBoolProp for NoUpdate {}
+impl IntoBoolProp for Patch {}
 impl<T: IntoBoolProp> IntoBoolProp for Option<T> {}
 impl<T: IntoBoolProp> IntoBoolProp for Update<T> {}
 
 impl<T: IntoChildren> IntoChildrenProp for T {}
 impl IntoChildrenProp for NoUpdate {}
+impl IntoChildrenProp for Patch {}
 impl<T: IntoChildrenProp> IntoChildrenProp for Update<T> {}
 
 #[cfg(test)]
@@ -159,6 +165,7 @@ mod tests {
         children::<Vec<html::Li>>();
         children::<Update<html::Div>>();
         children::<NoUpdate>();
+        children::<Patch>();
         string::<Update<Option<&str>>>();
     }
 }

@@ -9,7 +9,10 @@ use crate::assets::{AssetsFolder, FrontEnd};
 use crate::components::children_props;
 use crate::protocol::html_safe_json;
 
-/// The index page split around the config's `end_id`.
+/// The start of every index page, before the per-page meta tags.
+const DOC_START: &str = "<!DOCTYPE html>\n<html>\n<head>\n";
+
+/// The index page split around the per-page meta tags and the config's `end_id`.
 pub(crate) struct IndexTemplate {
     head: String,
     tail: String,
@@ -145,7 +148,7 @@ impl IndexTemplate {
         let config_open = config_json.strip_suffix('}').unwrap_or("{").to_owned();
 
         let head = format!(
-            "<!DOCTYPE html>\n<html>\n<head>\n{metas}<title>{title}</title>\n{favicon}\n{css}</head>\n<body>\n\
+            "{metas}<title>{title}</title>\n{favicon}\n{css}</head>\n<body>\n\
              <div id=\"react-entry-point\"><div class=\"_dash-loading\">Loading...</div></div>\n\
              <footer>\n<script id=\"_dash-config\" type=\"application/json\">{config_open}",
             title = escape_attr(&config.title),
@@ -160,9 +163,14 @@ impl IndexTemplate {
         IndexTemplate { head, tail }
     }
 
-    /// The page for one load, with its own `end_id`.
-    pub fn render(&self, end_id: &str) -> String {
-        let mut page = String::with_capacity(self.head.len() + self.tail.len() + 128);
+    /// The page for one load, with its own `end_id` and the meta tags of the page shown
+    /// (empty for apps without pages).
+    pub fn render(&self, end_id: &str, page_metas: &str) -> String {
+        let mut page = String::with_capacity(
+            DOC_START.len() + page_metas.len() + self.head.len() + self.tail.len() + 128,
+        );
+        page.push_str(DOC_START);
+        page.push_str(page_metas);
         page.push_str(&self.head);
         if !self.head.ends_with('{') {
             page.push(',');

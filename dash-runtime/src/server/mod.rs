@@ -16,19 +16,52 @@ pub(crate) use state::{AppState, ErrorHandler};
 
 use crate::app::{Config, Dash, Error};
 use crate::assets::{AssetsFolder, FrontEnd, FrontEndConfig};
+use crate::pages::{page_container, routing_specs, PageRouter};
 use crate::registry::Registry;
 use crate::validation::{validate, Layouts, ValidationOptions};
 
 /// Startup validation: every callback against each other and against the layout.
-fn validate_app(config: &Config, registry: &Registry, layout: &crate::app::Layout) -> Result<(), Error> {
+fn validate_app(
+    config: &Config,
+    registry: &Registry,
+    layout: &crate::app::Layout,
+    pages: Option<&PageRouter>,
+) -> Result<(), Error> {
     let value = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout.current()))
         .map_err(|_| Error::LayoutPanicked)?;
+    if pages.is_some() && !contains_id(&value, crate::pages::CONTENT_ID) {
+        return Err(Error::Pages(
+            "the app has pages, but its layout has no page container: add `dash_runtime::pages::page_container()` to the layout, or give no layout".to_owned(),
+        ));
+    }
+    let page_layouts = pages
+        .map(PageRouter::validation_layouts)
+        .unwrap_or_default();
     let options = ValidationOptions {
         suppress_callback_exceptions: config.suppress_callback_exceptions,
         allow_missing_ids: config.allow_missing_ids.clone(),
     };
-    validate(registry, &Layouts::new().add("the app layout", &value), &options)?;
+    let mut layouts = Layouts::new().add("the app layout", &value);
+    for (name, page) in &page_layouts {
+        layouts = layouts.add_page(name.clone(), page);
+    }
+    validate(registry, &layouts, &options)?;
     Ok(())
+}
+
+/// Whether a layout holds a component with this string id.
+fn contains_id(value: &serde_json::Value, id: &str) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.get("props")
+                .and_then(|p| p.get("id"))
+                .and_then(|v| v.as_str())
+                == Some(id)
+                || map.values().any(|v| contains_id(v, id))
+        }
+        serde_json::Value::Array(items) => items.iter().any(|v| contains_id(v, id)),
+        _ => false,
+    }
 }
 
 /// A built app, ready to serve: settings resolved, callbacks collected, front end prepared.
@@ -40,15 +73,48 @@ pub struct DashServer {
 impl DashServer {
     pub(crate) async fn build(app: Dash) -> Result<DashServer, Error> {
         let config = app.settings.resolve(&crate::app::config_env())?;
-        let layout = app.layout.ok_or(Error::NoLayout)?;
-        let registry = Registry::collect(config.prevent_initial_callbacks);
-        validate_app(&config, &registry, &layout)?;
+        let router = PageRouter::new(&config.requests_prefix, &config.title);
+        let pages = (!router.is_empty()).then(|| Arc::new(router));
+        let (layout, registry) = match &pages {
+            None => (
+                app.layout.ok_or(Error::NoLayout)?,
+                Registry::collect(config.prevent_initial_callbacks),
+            ),
+            Some(router) => {
+                let problems = router.problems();
+                if !problems.is_empty() {
+                    return Err(Error::Pages(problems.join("\n")));
+                }
+                (
+                    app.layout
+                        .unwrap_or_else(|| crate::app::Layout::fixed(page_container())),
+                    Registry::collect_with(config.prevent_initial_callbacks, &routing_specs()),
+                )
+            }
+        };
+        validate_app(&config, &registry, &layout, pages.as_deref())?;
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
         let front_end = FrontEnd::load(&fe_config).await?;
         let assets =
             AssetsFolder::try_scan(&config.assets_folder, config.assets_ignore.as_deref())?;
-        let state = AppState::new(config, registry, layout, front_end, assets, app.on_error);
+        let background = crate::background::Service::start(app.background, &registry).await?;
+        let mut state = AppState::new(
+            config,
+            registry,
+            layout,
+            front_end,
+            assets,
+            app.on_error,
+            pages,
+        );
+        if let Some(service) = &background {
+            // Job handles must verify in every process sharing the manager.
+            if std::env::var("DASH_SECRET_KEY").map_or(true, |k| k.is_empty()) {
+                state.signer = Signer::new(service.shared_secret().await?);
+            }
+        }
+        state.background = background;
         Ok(DashServer {
             state: Arc::new(state),
             extra_routes: app.routes,
@@ -63,6 +129,14 @@ impl DashServer {
     /// The collected callbacks.
     pub fn registry(&self) -> &Registry {
         &self.state.registry
+    }
+
+    /// The app's background jobs (`None` when it has no background callbacks).
+    pub fn background_jobs(&self) -> Option<crate::background::Jobs> {
+        self.state
+            .background
+            .clone()
+            .map(crate::background::Jobs::new)
     }
 
     /// The complete axum router (the app's routes plus any added with [`Dash::routes`]).

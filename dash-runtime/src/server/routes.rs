@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,8 +25,27 @@ pub(super) fn json_response(body: impl Into<Body>) -> Response {
         .into_response()
 }
 
-async fn index(State(state): State<Arc<AppState>>) -> Response {
-    let page = state.index.render(&state.signer.new_end_id());
+async fn index(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
+    let metas = match &state.pages {
+        Some(pages) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = headers
+                .get("x-forwarded-proto")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("http");
+            let root = format!("{scheme}://{host}");
+            let below = uri
+                .path()
+                .strip_prefix(state.config.routes_prefix.as_str())
+                .unwrap_or(uri.path());
+            pages.meta_tags(below, &format!("{root}{uri}"), &root)
+        }
+        None => String::new(),
+    };
+    let page = state.index.render(&state.signer.new_end_id(), &metas);
     (
         [
             (
@@ -123,6 +142,18 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route(&format!("{r}assets/{{*path}}"), get(assets))
         .route(&r, get(index))
         .route(&format!("{r}{{*path}}"), get(index));
+    if let Some(pages) = &state.pages {
+        let q = state.config.requests_prefix.clone();
+        for (from, to) in pages.redirects() {
+            let target = format!("{q}{}", to.trim_start_matches('/'));
+            router = router.route(
+                &format!("{r}{}", from.trim_start_matches('/')),
+                get(move || async move {
+                    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, target)]).into_response()
+                }),
+            );
+        }
+    }
     if r != "/" {
         let bare = r.trim_end_matches('/').to_owned();
         let target = r.clone();

@@ -1,11 +1,14 @@
 //! Shared state of a running app.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 
 use super::index::IndexTemplate;
 use super::signing::Signer;
 use crate::app::{Config, Layout};
 use crate::assets::{AssetsFolder, FrontEnd};
+use crate::pages::PageRouter;
 use crate::registry::Registry;
 
 /// Everything the route handlers read; built once.
@@ -20,6 +23,9 @@ pub(crate) struct AppState {
     pub index: IndexTemplate,
     pub reload_hash: String,
     pub on_error: Option<ErrorHandler>,
+    pub pages: Option<Arc<PageRouter>>,
+    /// The background job manager, when the app has background callbacks.
+    pub background: Option<Arc<crate::background::Service>>,
 }
 
 /// The app-wide `on_error` handler.
@@ -34,6 +40,7 @@ impl AppState {
         front_end: FrontEnd,
         assets: AssetsFolder,
         on_error: Option<ErrorHandler>,
+        pages: Option<Arc<PageRouter>>,
     ) -> Self {
         let dependencies_json =
             Bytes::from(serde_json::to_vec(&registry.dependencies()).unwrap_or_default());
@@ -50,6 +57,8 @@ impl AppState {
             index,
             reload_hash,
             on_error,
+            pages,
+            background: None,
         }
     }
 }

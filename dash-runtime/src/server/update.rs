@@ -81,13 +81,25 @@ pub(super) async fn update_component(
             .unwrap_or_default(),
         headers,
         side_updates: Default::default(),
+        pages: state.pages.clone(),
+        job: None,
     });
+    if let Some(background) = &state.background {
+        // `cancelJob` handles ride on the request of any callback sharing a cancel input.
+        crate::background::cancel_requested(background, &state.signer, &ctx.query).await;
+    }
+    if let Handler::Background(bg) = spec.handler {
+        return crate::background::respond(&state, callback, bg, ctx, values, targets).await;
+    }
     let mut args = Args::new(spec, values);
     let outcome = match spec.handler {
         Handler::Sync(f) => catch_panic(|| sync_scope(ctx.clone(), || f(&mut args))),
         Handler::Async(f) => scope(ctx.clone(), AssertUnwindSafe(f(args)).catch_unwind())
             .await
             .map_err(|payload| panic_error(&*payload)),
+        Handler::Background(_) => Ok(Err(CallbackError::Output(
+            "background callbacks are answered by their job manager".into(),
+        ))),
         Handler::Clientside(_) => {
             return request_error(RequestError::Mismatch {
                 callback: spec.name,

@@ -55,7 +55,10 @@ fn main() {
         dcc::Interval::new().id(TICKER),
         dcc::Store::new().id(STORE),
     ));
-    assert_eq!(serde_json::to_value(&layout).unwrap()["props"]["children"][0]["props"]["id"], "name");
+    assert_eq!(
+        serde_json::to_value(&layout).unwrap()["props"]["children"][0]["props"]["id"],
+        "name"
+    );
     assert_eq!(greet(Some("Dash".into()), None), "Hello, Dash!");
     assert!(clicked(Some(5), serde_json::Value::Null).is_ok());
     let _ = plain(serde_json::Value::Null);

@@ -1,0 +1,170 @@
+//! Running one job: the callback's shim inside its callback context, with the job's reports
+//! written to the store in order and the outcome stored last.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+
+use super::job::{CancelToken, JobContext, JobEvent};
+use super::record::Outcome;
+use super::spec::Background;
+use super::store::{Claim, Store};
+use crate::callback::dispatch::{panic_error, Args, Handler};
+use crate::callback::{scope, CallbackSpec};
+use crate::registry::Registry;
+
+/// The background callbacks of this program, by output descriptor.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Lookup {
+    by_descriptor: HashMap<String, (&'static CallbackSpec, &'static Background)>,
+}
+
+impl Lookup {
+    pub(crate) fn from_registry(registry: &Registry) -> Self {
+        let by_descriptor = registry
+            .callbacks()
+            .iter()
+            .filter_map(|c| match c.spec.handler {
+                Handler::Background(bg) => Some((c.descriptor.clone(), (c.spec, bg))),
+                _ => None,
+            })
+            .collect();
+        Lookup { by_descriptor }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_descriptor.is_empty()
+    }
+
+    fn get(&self, descriptor: &str) -> Option<(&'static CallbackSpec, &'static Background)> {
+        self.by_descriptor.get(descriptor).copied()
+    }
+}
+
+/// The outcome given to a job that was started too often (its workers kept dying).
+pub(crate) fn abandoned(attempts: u32) -> Outcome {
+    Outcome::Error {
+        message: format!(
+            "the job was abandoned: it was started {attempts} times and its worker stopped each time"
+        ),
+    }
+}
+
+/// Run a claimed job to its end and store the outcome. Returns once the outcome is stored,
+/// refused (the attempt is stale or the job was cancelled), or the store failed.
+pub(crate) async fn run(lookup: &Lookup, store: Arc<dyn Store>, claim: Claim, token: CancelToken) {
+    let outcome = execute(lookup, &store, &claim, &token).await;
+    let Some(outcome) = outcome else {
+        tracing::debug!(job = %claim.id, "job cancelled; no outcome stored");
+        return;
+    };
+    match store.finish(&claim, &outcome).await {
+        Ok(true) => {}
+        Ok(false) => tracing::info!(
+            job = %claim.id,
+            attempt = claim.attempt,
+            "job outcome not stored: the job was cancelled or a newer attempt owns it"
+        ),
+        Err(err) => tracing::error!(job = %claim.id, "storing the job outcome failed: {err}"),
+    }
+}
+
+/// The job's outcome; `None` when it was cancelled.
+async fn execute(
+    lookup: &Lookup,
+    store: &Arc<dyn Store>,
+    claim: &Claim,
+    token: &CancelToken,
+) -> Option<Outcome> {
+    let Some((spec, bg)) = lookup.get(&claim.payload.callback) else {
+        return Some(Outcome::Error {
+            message: format!(
+                "this program has no background callback for '{}' (is the worker the same build as the web process?)",
+                claim.payload.callback
+            ),
+        });
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+    let writer = tokio::spawn(write_events(
+        store.clone(),
+        claim.clone(),
+        rx,
+        token.clone(),
+    ));
+    let job = JobContext::new(token.clone(), tx.clone(), bg.progress.len());
+    let mut ctx = claim.payload.context();
+    ctx.job = Some(job.clone());
+    let ctx = Arc::new(ctx);
+    let args = Args::new(spec, claim.payload.values.clone());
+    let result = match (bg.run)(args, job) {
+        Err(err) => Err(err),
+        Ok(fut) => {
+            let guarded = scope(ctx, AssertUnwindSafe(fut).catch_unwind());
+            tokio::select! {
+                r = guarded => r.unwrap_or_else(|payload| Err(panic_error(&*payload))),
+                _ = token.cancelled() => {
+                    let _ = tx.send(JobEvent::End);
+                    let _ = writer.await;
+                    return None;
+                }
+            }
+        }
+    };
+    // Everything the job reported is written before its outcome.
+    let _ = tx.send(JobEvent::End);
+    let _ = writer.await;
+    if token.is_cancelled() {
+        return None;
+    }
+    Some(Outcome::from_result(result))
+}
+
+/// Write the job's reports in order until `End`. Progress bursts are coalesced to the latest
+/// value; every `set_props` call is kept. A refused write (stale attempt, cancelled job)
+/// cancels the job.
+async fn write_events(
+    store: Arc<dyn Store>,
+    claim: Claim,
+    mut rx: mpsc::UnboundedReceiver<JobEvent>,
+    token: CancelToken,
+) {
+    let mut ended = false;
+    while !ended {
+        let Some(first) = rx.recv().await else { break };
+        let mut progress: Option<Vec<Value>> = None;
+        let mut calls: Vec<(String, Map<String, Value>)> = Vec::new();
+        let mut next = Some(first);
+        while let Some(event) = next {
+            match event {
+                JobEvent::Progress(v) => progress = Some(v),
+                JobEvent::SetProps(id, props) => calls.push((id, props)),
+                JobEvent::End => {
+                    ended = true;
+                    break;
+                }
+            }
+            next = rx.try_recv().ok();
+        }
+        if !calls.is_empty() {
+            report(&claim, &token, store.push_side_updates(&claim, calls).await);
+        }
+        if let Some(values) = progress {
+            report(&claim, &token, store.write_progress(&claim, values).await);
+        }
+    }
+}
+
+fn report(claim: &Claim, token: &CancelToken, written: Result<bool, super::BackgroundError>) {
+    match written {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!(job = %claim.id, attempt = claim.attempt, "job stopped: it was cancelled or a newer attempt owns it");
+            token.cancel();
+        }
+        Err(err) => tracing::warn!(job = %claim.id, "writing a job report failed: {err}"),
+    }
+}

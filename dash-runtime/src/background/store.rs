@@ -1,0 +1,75 @@
+//! The storage interface both managers implement.
+//!
+//! The web side creates, polls and cancels jobs; the job side (the embedded manager's own
+//! tasks, or Redis workers) writes progress, `set_props` calls and the outcome. Every job-side
+//! write names the attempt that makes it and is refused unless that attempt is the job's
+//! latest and the job still runs: a stale attempt never overwrites a newer one, and nothing
+//! is written for a cancelled job.
+
+use serde_json::{Map, Value};
+
+use super::record::{JobInfo, JobPayload, Outcome, PollRead};
+use super::BackgroundError;
+use crate::callback::dispatch::BoxFuture;
+
+/// A store operation's future.
+pub(crate) type StoreFuture<'a, T> = BoxFuture<'a, Result<T, BackgroundError>>;
+
+/// A job to create.
+#[derive(Debug, Clone)]
+pub(crate) struct NewJob {
+    pub id: String,
+    pub payload: JobPayload,
+    /// The cache key, for `cache_by` callbacks.
+    pub cache_key: Option<String>,
+    /// How long the job's records (and a cached result) are kept, in milliseconds.
+    pub ttl_ms: i64,
+}
+
+/// A job a worker took, with the attempt number that fences its writes.
+#[derive(Debug, Clone)]
+pub(crate) struct Claim {
+    pub id: String,
+    pub attempt: u32,
+    pub payload: JobPayload,
+    pub cache_key: Option<String>,
+    pub ttl_ms: i64,
+}
+
+/// Storage of jobs, progress, `set_props` calls, results and the result cache.
+pub(crate) trait Store: Send + Sync + 'static {
+    /// The secret that signs job handles, shared by every process using this store (the
+    /// first process to ask creates it).
+    fn shared_secret(&self) -> StoreFuture<'_, Vec<u8>>;
+
+    /// A cached outcome, its expiry restarted.
+    fn cached(&self, key: &str, ttl_ms: i64) -> StoreFuture<'_, Option<Outcome>>;
+
+    /// Create a job and queue it (or, for the embedded manager, start it here).
+    fn submit(&self, job: NewJob) -> StoreFuture<'_, ()>;
+
+    /// Create a job that is already done: a cache hit, delivered by the first poll.
+    fn submit_done(&self, job: NewJob, outcome: Outcome) -> StoreFuture<'_, ()>;
+
+    /// Read a job of `callback` for a poll, taking its result and pending `set_props` calls.
+    fn poll<'a>(&'a self, id: &'a str, callback: &'a str) -> StoreFuture<'a, PollRead>;
+
+    /// Cancel a queued or running job; `false` when it was not pending.
+    fn cancel<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool>;
+
+    /// What is known about a job.
+    fn info<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<JobInfo>>;
+
+    /// Store the latest progress (fenced).
+    fn write_progress<'a>(&'a self, claim: &'a Claim, values: Vec<Value>) -> StoreFuture<'a, bool>;
+
+    /// Append `set_props` calls (fenced).
+    fn push_side_updates<'a>(
+        &'a self,
+        claim: &'a Claim,
+        calls: Vec<(String, Map<String, Value>)>,
+    ) -> StoreFuture<'a, bool>;
+
+    /// Store the outcome and, for a cached callback, the cache entry (fenced).
+    fn finish<'a>(&'a self, claim: &'a Claim, outcome: &'a Outcome) -> StoreFuture<'a, bool>;
+}
