@@ -38,8 +38,11 @@ method per prop (snake_case; string props take ``impl Into<String>``, number pro
 ``impl Into<Number>``, bool props ``bool``, node props and every prop listed in
 ``children_props`` ``impl IntoChildren``, the rest ``impl Serialize``) and ``prop(name, v)``
 for anything else (``data-*``, ``aria-*``); a ``type_name(children)`` shortcut when the
-component has a ``children`` prop; and at module level ``NAMESPACE``, ``CHILDREN_PROPS`` and
-``known_props(type_name)``.
+component has a ``children`` prop; its property table ``TypeProps``, one
+``Prop<StringProp | NumberProp | BoolProp | ChildrenProp | AnyProp>`` field per prop named as
+in Dash (``r#type`` for keywords; names that are not identifiers get none), with
+``impl TypedComponent for Type``, which ``#[callback]`` checks ``TypedId<Type>`` dependencies
+against; and at module level ``NAMESPACE``, ``CHILDREN_PROPS`` and ``known_props(type_name)``.
 
 Python 3.11 standard library only.
 """

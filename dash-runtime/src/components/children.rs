@@ -72,6 +72,13 @@ impl IntoChildren for &String {
     }
 }
 
+/// No children (`null`): `html::hr(())`.
+impl IntoChildren for () {
+    fn into_children(self) -> Children {
+        Children(Value::Null)
+    }
+}
+
 impl IntoChildren for Value {
     fn into_children(self) -> Children {
         Children(self)

@@ -700,7 +700,9 @@ fn ids_missing_from_every_layout() {
             other => panic!("unexpected {other:?}"),
         })
         .collect();
-    assert_eq!(ids, vec!["absent", r#"{"i":["ALL"],"type":"gone"}"#]);
+    // Wildcard patterns may match only components that callbacks create later: like Dash,
+    // they are not required to be in a layout. Concrete ids are.
+    assert_eq!(ids, vec!["absent"]);
     assert!(
         found[0]
             .to_string()

@@ -6,18 +6,18 @@ use dash_runtime::prelude::*;
 use serde_json::Number;
 
 /// Square and cube; negative numbers leave the square unchanged, a missing number changes
-/// nothing.
+/// nothing, a result out of range is an error (as in Python).
 #[callback(
     output = [Output("square", "children"), Output("cube", "children")],
     inputs = [Input("num", "value")],
 )]
-fn powers(num: Option<Number>) -> Result<(Update<Number>, Number), PreventUpdate> {
+fn powers(num: Option<Number>) -> Result<(Update<Number>, Number), CallbackError> {
     let num = num.ok_or(PreventUpdate)?;
-    let cube = arith(&num, 3);
+    let cube = arith(&num, 3)?;
     let square = if is_negative(&num) {
         Update::NoUpdate
     } else {
-        Update::Value(arith(&num, 2))
+        Update::Value(arith(&num, 2)?)
     };
     Ok((square, cube))
 }
@@ -44,17 +44,16 @@ fn integer_value(n: &Number) -> Option<i128> {
         .or_else(|| n.as_u64().map(i128::from))
 }
 
-/// `n` to the power `exp`, integer when `n` is an integer (as Python computes it), float otherwise.
-fn arith(n: &Number, exp: u32) -> Number {
+/// `n` to the power `exp`, integer when `n` is an integer (as Python computes it), float
+/// otherwise; a float result out of range is an error, as Python's `OverflowError` is.
+fn arith(n: &Number, exp: u32) -> Result<Number, CallbackError> {
     if let Some(i) = integer_value(n) {
-        if let Some(p) = i.checked_pow(exp) {
-            if let Ok(v) = i64::try_from(p) {
-                return Number::from(v);
-            }
+        if let Some(v) = i.checked_pow(exp).and_then(|p| i64::try_from(p).ok()) {
+            return Ok(Number::from(v));
         }
     }
     let f = n.as_f64().unwrap_or(0.0).powi(exp as i32);
-    Number::from_f64(f).unwrap_or_else(|| Number::from(0))
+    Number::from_f64(f).ok_or_else(|| CallbackError::new(format!("{n} ** {exp}: numerical result out of range")))
 }
 
 fn layout() -> html::Div {
@@ -77,19 +76,21 @@ mod tests {
     #[test]
     fn powers_of_numbers() {
         assert_eq!(
-            powers(Some(3.into())),
-            Ok((Update::Value(9.into()), 27.into()))
+            powers(Some(3.into())).ok(),
+            Some((Update::Value(9.into()), 27.into()))
         );
         assert_eq!(
-            powers(Some((-2).into())),
-            Ok((Update::NoUpdate, (-8).into()))
+            powers(Some((-2).into())).ok(),
+            Some((Update::NoUpdate, (-8).into()))
         );
-        assert_eq!(powers(None), Err(PreventUpdate));
+        assert!(matches!(powers(None), Err(CallbackError::PreventUpdate)));
         let half = Number::from_f64(0.5).unwrap();
         assert_eq!(
-            powers(Some(half)).unwrap().1,
-            Number::from_f64(0.125).unwrap()
+            powers(Some(half)).ok().map(|p| p.1),
+            Number::from_f64(0.125)
         );
+        let huge = Number::from_f64(1e200).unwrap();
+        assert!(matches!(powers(Some(huge)), Err(CallbackError::User(_))));
     }
 
     #[test]
