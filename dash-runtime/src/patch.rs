@@ -195,6 +195,8 @@ impl Patch {
     }
 }
 
+// `add`, `sub`, `mul` and `div` are Dash's names for these operations.
+#[allow(clippy::should_implement_trait)]
 impl<'p> PatchAt<'p> {
     /// Go one level deeper.
     pub fn at(mut self, key: impl Into<PatchKey>) -> Self {
