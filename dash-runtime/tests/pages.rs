@@ -99,6 +99,13 @@ async fn default_layout_is_the_page_container_and_router_is_registered() {
         json!([{"id": "_pages_location", "property": "pathname"}, {"id": "_pages_location", "property": "search"}])
     );
     let title = deps.iter().find(|d| d["output"] == "_pages_dummy.children").expect("title callback");
+    // The front end checks callbacks against every page's layout, not the empty container.
+    let (_, _, index) = send(&router, get("/")).await;
+    let start = index.find("application/json\">").expect("config") + "application/json\">".len();
+    let end = start + index[start..].find("</script>").expect("config end");
+    let config: Value = serde_json::from_str(&index[start..end]).expect("config json");
+    let validation = config["validation_layout"].to_string();
+    assert!(validation.contains("analytics-title") && validation.contains("_pages_content"), "{validation}");
     assert_eq!(title["clientside_function"]["namespace"], "_dashprivate_clientside_funcs");
 }
 

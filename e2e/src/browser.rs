@@ -244,6 +244,60 @@ impl Browser {
         self.string("GET", "/source", None)
     }
 
+    /// Goes back one entry in the session history (like the browser's Back button).
+    pub fn back(&self) -> Result<(), BrowserError> {
+        self.cmd("POST", "/back", Some(json!({})))?;
+        Ok(())
+    }
+
+    /// Goes forward one entry in the session history.
+    pub fn forward(&self) -> Result<(), BrowserError> {
+        self.cmd("POST", "/forward", Some(json!({})))?;
+        Ok(())
+    }
+
+    /// Reloads the current page and waits for the load.
+    pub fn refresh(&self) -> Result<(), BrowserError> {
+        self.cmd("POST", "/refresh", Some(json!({})))?;
+        Ok(())
+    }
+
+    /// Waits until the current URL equals `expected`; the timeout error reports the last URL.
+    ///
+    /// ```no_run
+    /// # use dash_e2e::browser::Browser;
+    /// # use std::time::Duration;
+    /// # fn main() -> Result<(), dash_e2e::browser::BrowserError> {
+    /// let browser = Browser::launch()?;
+    /// browser.goto("http://127.0.0.1:8050/old-home")?;
+    /// browser.wait_for_url("http://127.0.0.1:8050/", Duration::from_secs(30))?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_url(&self, expected: &str, timeout: Duration) -> Result<String, BrowserError> {
+        let mut seen = String::new();
+        self.wait_for(&format!("the URL to be {expected:?}"), timeout, |b| {
+            seen = b.current_url()?;
+            Ok((seen == expected).then(|| seen.clone()))
+        })
+        .map_err(|e| with_last(e, format!("the URL was {seen:?}")))
+    }
+
+    /// Waits until the document title equals `expected`; the timeout error reports the last
+    /// title.
+    pub fn wait_for_title(
+        &self,
+        expected: &str,
+        timeout: Duration,
+    ) -> Result<String, BrowserError> {
+        let mut seen = String::new();
+        self.wait_for(&format!("the title to be {expected:?}"), timeout, |b| {
+            seen = b.title()?;
+            Ok((seen == expected).then(|| seen.clone()))
+        })
+        .map_err(|e| with_last(e, format!("the title was {seen:?}")))
+    }
+
     /// The first element matching a CSS selector (`no such element` error if none).
     pub fn find(&self, css: &str) -> Result<Element<'_>, BrowserError> {
         let v = self.cmd(
@@ -271,6 +325,21 @@ impl Browser {
             .collect()
     }
 
+    /// The first element matching an XPath expression (`no such element` error if none).
+    pub fn find_xpath(&self, xpath: &str) -> Result<Element<'_>, BrowserError> {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "xpath", "value": xpath})),
+        )?;
+        self.element_from(&v, "POST /element")
+    }
+
+    /// The texts of all elements matching `css`, in document order.
+    pub fn texts(&self, css: &str) -> Result<Vec<String>, BrowserError> {
+        self.find_all(css)?.iter().map(Element::text).collect()
+    }
+
     /// The visible text of the first element matching `css`.
     pub fn text(&self, css: &str) -> Result<String, BrowserError> {
         self.find(css)?.text()
@@ -288,6 +357,59 @@ impl Browser {
             keys::BACKSPACE
         ))?;
         input.send_keys(text)
+    }
+
+    /// Picks the option labelled `label` in the `dcc.Dropdown` matching `css`, the way a
+    /// person would: open it, click the option. Works with the Dash 4 dropdown
+    /// (`.dash-dropdown-option`) and the older react-select one (`.Select-option`).
+    ///
+    /// ```no_run
+    /// # use dash_e2e::browser::Browser;
+    /// # use std::time::Duration;
+    /// # fn main() -> Result<(), dash_e2e::browser::BrowserError> {
+    /// let browser = Browser::launch()?;
+    /// browser.goto("http://127.0.0.1:8050/analytics")?;
+    /// browser.select_dropdown_option("#metric", "users", Duration::from_secs(30))?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn select_dropdown_option(
+        &self,
+        css: &str,
+        label: &str,
+        timeout: Duration,
+    ) -> Result<(), BrowserError> {
+        const OPTIONS: &str = ".dash-dropdown-option, .Select-option, .VirtualizedSelectOption";
+        let mut seen: Vec<String> = Vec::new();
+        let option = self
+            .wait_for(
+                &format!("option {label:?} in the dropdown {css}"),
+                timeout,
+                |_| {
+                    let options = self.find_all(OPTIONS)?;
+                    if options.is_empty() {
+                        // Closed (or closed again by a re-render): open it.
+                        let dropdown = self.find(css)?;
+                        match dropdown.find(".dash-dropdown, .Select-control") {
+                            Ok(control) => control.click()?,
+                            Err(e) if e.is_transient() => dropdown.click()?,
+                            Err(e) => return Err(e),
+                        }
+                        return Ok(None);
+                    }
+                    seen.clear();
+                    for option in options {
+                        let text = option.text()?;
+                        if text.trim() == label {
+                            return Ok(Some(option));
+                        }
+                        seen.push(text);
+                    }
+                    Ok(None)
+                },
+            )
+            .map_err(|e| with_last(e, format!("the options read {seen:?}")))?;
+        option.click()
     }
 
     /// Runs JavaScript in the page (`arguments[i]` are `args`) and returns its result.
@@ -553,8 +675,52 @@ impl Element<'_> {
         Ok(v.as_bool().unwrap_or(false))
     }
 
+    /// The computed value of a CSS property, e.g. `text-decoration-line`.
+    pub fn css_value(&self, name: &str) -> Result<String, BrowserError> {
+        self.browser
+            .string("GET", &self.path(&format!("/css/{name}")), None)
+    }
+
+    /// The first descendant matching a CSS selector (`no such element` error if none).
+    pub fn find(&self, css: &str) -> Result<Element<'_>, BrowserError> {
+        let v = self.browser.cmd(
+            "POST",
+            &self.path("/element"),
+            Some(json!({"using": "css selector", "value": css})),
+        )?;
+        self.browser.element_from(&v, "POST /element/{id}/element")
+    }
+
+    /// All descendants matching a CSS selector (possibly none).
+    pub fn find_all(&self, css: &str) -> Result<Vec<Element<'_>>, BrowserError> {
+        let v = self.browser.cmd(
+            "POST",
+            &self.path("/elements"),
+            Some(json!({"using": "css selector", "value": css})),
+        )?;
+        let items = v.as_array().ok_or_else(|| BrowserError::Protocol {
+            command: "POST /element/{id}/elements".into(),
+            answer: v.to_string(),
+        })?;
+        items
+            .iter()
+            .map(|item| {
+                self.browser
+                    .element_from(item, "POST /element/{id}/elements")
+            })
+            .collect()
+    }
+
     fn path(&self, suffix: &str) -> String {
         format!("/element/{}{suffix}", self.id)
+    }
+}
+
+/// A timeout error with a better description of the last observation; other errors as they are.
+fn with_last(error: BrowserError, last: String) -> BrowserError {
+    match error {
+        BrowserError::Timeout { what, waited, .. } => BrowserError::Timeout { what, waited, last },
+        other => other,
     }
 }
 

@@ -114,6 +114,10 @@ pub struct Config {
     pub max_request_body: usize,
     /// Ids allowed to be missing from the layout at start-up.
     pub allow_missing_ids: Vec<String>,
+    /// The layout the front end checks callbacks against when the live layout is not all of
+    /// it (layout functions, pages): filled in at build time, sent as
+    /// `_dash-config.validation_layout` unless callback exceptions are suppressed.
+    pub validation_layout: Option<serde_json::Value>,
     /// Listen address.
     pub host: String,
     /// Listen port.
@@ -265,6 +269,7 @@ impl Settings {
             show_undo_redo: self.show_undo_redo.unwrap_or(false),
             max_request_body,
             allow_missing_ids: self.allow_missing_ids.clone(),
+            validation_layout: None,
             host: self
                 .host
                 .clone()

@@ -72,6 +72,9 @@ pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, 
             json!({"interval": 3000, "max_retry": 8}),
         );
     }
+    if let Some(layout) = &config.validation_layout {
+        c.insert("validation_layout".into(), layout.clone());
+    }
     if dev.ui {
         c.insert("dev_tools".into(), json!([]));
     }
