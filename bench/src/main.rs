@@ -92,6 +92,17 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
                 std::fs::create_dir_all(dir).map_err(write_error)?;
             }
         }
+        // Keep the section `dash-bench-background` maintains in the same file.
+        let kept = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|old| {
+                old.find("<!-- dash-bench-background -->")
+                    .map(|at| old[at..].to_owned())
+            });
+        let document = match kept {
+            Some(section) => format!("{}\n\n{section}", document.trim_end()),
+            None => document,
+        };
         std::fs::write(path, document).map_err(write_error)?;
         eprintln!("dash-bench: wrote {path}");
     }

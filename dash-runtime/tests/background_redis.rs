@@ -31,10 +31,19 @@ impl Prefix {
     fn new(test: &str) -> Prefix {
         let client = redis::Client::open(redis_url()).expect("REDIS_URL is a redis URL");
         let mut conn = client.get_connection().unwrap_or_else(|e| {
-            panic!("no redis-server at {} ({e}); scripts/setup-test-env starts one", redis_url())
+            panic!(
+                "no redis-server at {} ({e}); scripts/setup-test-env starts one",
+                redis_url()
+            )
         });
-        let _: String = redis::cmd("PING").query(&mut conn).expect("redis answers PING");
-        Prefix(format!("dash-rs-test:{test}:{}-{}:", std::process::id(), rand_suffix()))
+        let _: String = redis::cmd("PING")
+            .query(&mut conn)
+            .expect("redis answers PING");
+        Prefix(format!(
+            "dash-rs-test:{test}:{}-{}:",
+            std::process::id(),
+            rand_suffix()
+        ))
     }
 
     fn manager(&self) -> BackgroundManager {
@@ -46,8 +55,12 @@ impl Prefix {
 
 impl Drop for Prefix {
     fn drop(&mut self) {
-        let Ok(client) = redis::Client::open(redis_url()) else { return };
-        let Ok(mut conn) = client.get_connection() else { return };
+        let Ok(client) = redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection() else {
+            return;
+        };
         let keys: Vec<String> = redis::cmd("KEYS")
             .arg(format!("{}*", self.0))
             .query(&mut conn)
@@ -150,7 +163,10 @@ async fn web_processes_are_stateless() {
     };
     let (status, last, _) = web2.poll_to_end(&started, &body).await;
     println!("started on web 1, finished through web 2: {status} {last}");
-    assert_eq!(last["response"]["step-out"]["children"], json!("redis-stateless: done 3"));
+    assert_eq!(
+        last["response"]["step-out"]["children"],
+        json!("redis-stateless: done 3")
+    );
 }
 
 /// Jobs wait in the queue until a worker comes, and are taken oldest first.
@@ -237,7 +253,10 @@ fn worker_process() {
         .key_prefix(prefix)
         .lease(Duration::from_secs(2))
         .worker_concurrency(2);
-    if let Err(err) = runtime.block_on(run_worker(manager, dash_runtime::background::shutdown_signal())) {
+    if let Err(err) = runtime.block_on(run_worker(
+        manager,
+        dash_runtime::background::shutdown_signal(),
+    )) {
         panic!("worker failed: {err}");
     }
 }
@@ -254,7 +273,13 @@ impl WorkerProcess {
         let file = std::fs::File::create(&log).expect("worker log file");
         let err = file.try_clone().expect("worker log file");
         let child = Command::new(exe)
-            .args(["worker_process", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "worker_process",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("DASH_BG_TEST_PREFIX", &prefix.0)
             .env("REDIS_URL", redis_url())
             .stdin(Stdio::null())
@@ -301,12 +326,15 @@ fn owner<'a>(workers: &'a mut [WorkerProcess], name: &str) -> Option<&'a mut Wor
 async fn running_on(app: &App, workers: &mut [WorkerProcess], started: &Value) -> usize {
     let info = app
         .wait_info(started, "a worker to run the job", |i| {
-            i.as_ref().is_some_and(|i| i.state == JobState::Running && i.worker.is_some())
+            i.as_ref()
+                .is_some_and(|i| i.state == JobState::Running && i.worker.is_some())
         })
         .await
         .expect("running");
     let name = info.worker.unwrap_or_default();
-    let pid = owner(workers, &name).map(|w| w.pid()).expect("one of our workers runs it");
+    let pid = owner(workers, &name)
+        .map(|w| w.pid())
+        .expect("one of our workers runs it");
     workers.iter().position(|w| w.pid() == pid).unwrap_or(0)
 }
 
@@ -314,7 +342,10 @@ async fn running_on(app: &App, workers: &mut [WorkerProcess], started: &Value) -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_workers_job_is_finished_by_another_worker() {
     let prefix = Prefix::new("kill");
-    let mut workers = vec![WorkerProcess::start(&prefix, 1), WorkerProcess::start(&prefix, 2)];
+    let mut workers = vec![
+        WorkerProcess::start(&prefix, 1),
+        WorkerProcess::start(&prefix, 2),
+    ];
     let app = app(prefix.manager()).await;
     let body = pid_body(30);
     let (_, started) = app.start(&body).await;
@@ -324,7 +355,10 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
     loop {
         let (_, answer) = app.poll(&started, &body).await;
         if answer.get("progress").is_some() {
-            println!("job running on worker pid {}: {answer}", workers[first].pid());
+            println!(
+                "job running on worker pid {}: {answer}",
+                workers[first].pid()
+            );
             break;
         }
         assert!(begun.elapsed() < WAIT);
@@ -348,7 +382,10 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
         json!(format!("finished by pid {}", survivor.pid()))
     );
     assert_eq!(info.attempt, 2);
-    assert!(info.worker.unwrap_or_default().contains(&format!("-pid{}-", survivor.pid())));
+    assert!(info
+        .worker
+        .unwrap_or_default()
+        .contains(&format!("-pid{}-", survivor.pid())));
 }
 
 /// A worker that stalls (SIGSTOP) loses its job to another worker; when it wakes up, its
@@ -356,7 +393,10 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_attempt_never_overwrites_a_newer_result() {
     let prefix = Prefix::new("stale");
-    let mut workers = vec![WorkerProcess::start(&prefix, 1), WorkerProcess::start(&prefix, 2)];
+    let mut workers = vec![
+        WorkerProcess::start(&prefix, 1),
+        WorkerProcess::start(&prefix, 2),
+    ];
     let app = app(prefix.manager()).await;
     let body = pid_body(20);
     let (_, started) = app.start(&body).await;
@@ -366,12 +406,16 @@ async fn a_stale_attempt_never_overwrites_a_newer_result() {
     let other = workers[1 - first].pid();
     let info = app
         .wait_info(&started, "the other worker to finish the job", |i| {
-            i.as_ref().is_some_and(|i| i.state == JobState::Done && i.attempt == 2)
+            i.as_ref()
+                .is_some_and(|i| i.state == JobState::Done && i.attempt == 2)
         })
         .await;
     println!("taken over and finished: {info:?}");
     workers[first].signal("CONT");
-    println!("woke worker pid {} up; letting its stale attempt run out", workers[first].pid());
+    println!(
+        "woke worker pid {} up; letting its stale attempt run out",
+        workers[first].pid()
+    );
     // Its remaining steps take at most 2 s; give it generously more.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let (status, last, _) = app.poll_to_end(&started, &body).await;
@@ -380,6 +424,9 @@ async fn a_stale_attempt_never_overwrites_a_newer_result() {
         "final poll {status} {last}; {info:?}\n--- woken worker log ---\n{}",
         workers[first].output()
     );
-    assert_eq!(last["response"]["pid-out"]["children"], json!(format!("finished by pid {other}")));
+    assert_eq!(
+        last["response"]["pid-out"]["children"],
+        json!(format!("finished by pid {other}"))
+    );
     assert_eq!(info.attempt, 2);
 }

@@ -21,6 +21,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod conformance_support;
 pub mod http;
 pub mod python;
 

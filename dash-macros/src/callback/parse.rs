@@ -54,6 +54,8 @@ pub struct CallbackArgs {
     pub progress: Option<(Ident, Vec<Dep>)>,
     /// `cancel = Input(..)` or `cancel = [Input(..), ..]`.
     pub cancel: Option<(Ident, Vec<Dep>)>,
+    /// Every background-only key, in the order given.
+    pub background_keys: Vec<Ident>,
     /// Clientside only: `js = "function(..) {..}"`.
     pub js: Option<LitStr>,
     /// Clientside only: `namespace = ".."`.
@@ -393,6 +395,7 @@ impl Parse for CallbackArgs {
             background_options: Vec::new(),
             progress: None,
             cancel: None,
+            background_keys: Vec::new(),
             js: None,
             namespace: None,
             function: None,
@@ -436,6 +439,7 @@ impl Parse for CallbackArgs {
                 "on_error" => args.on_error = Some(input.parse()?),
                 "background" => args.background = Some(input.parse()?),
                 "progress" | "cancel" => {
+                    args.background_keys.push(key_ident.clone());
                     let deps = if input.peek(syn::token::Bracket) {
                         parse_dep_list(input)?
                     } else {
@@ -448,6 +452,7 @@ impl Parse for CallbackArgs {
                     }
                 }
                 key if BACKGROUND_KEYS.contains(&key) => {
+                    args.background_keys.push(key_ident.clone());
                     let value: syn::Expr = input.parse()?;
                     args.background_options.push((key_ident.clone(), value));
                 }

@@ -330,13 +330,16 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
                 &sig.ident,
                 "with `progress`, the first parameter receives the progress setter: add e.g. `progress: Progress<(u32, u32)>`",
             );
-        } else {
+        } else if is_progress_type(&params[0].1) {
             let (_, ty) = params.remove(0);
             check_progress_type(args, &ty, errors);
             progress_param = Some(ty);
+        } else {
+            check_progress_type(args, &params[0].1, errors);
         }
     }
-    for (_, ty) in &params {
+    // A misplaced progress setter is reported once, not again as a parameter-count problem.
+    params.retain(|(_, ty)| {
         if is_progress_type(ty) {
             errors.spanned(
                 ty,
@@ -346,8 +349,10 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
                     "a `Progress` parameter needs `background = true` and `progress = [Output(..)]`"
                 },
             );
+            return false;
         }
-    }
+        true
+    });
     let mut slot_names: Vec<Option<Ident>> = Vec::new();
     let declared = declared_slots(args);
     let named = args.input_groups.named || args.state_groups.named;
@@ -486,13 +491,7 @@ fn option<'a>(args: &'a CallbackArgs, key: &str) -> Option<&'a (Ident, syn::Expr
 fn check_background_keys(args: &CallbackArgs, errors: &mut Errors) -> bool {
     let on = args.background.as_ref().is_some_and(|b| b.value);
     if !on {
-        let keys = args
-            .background_options
-            .iter()
-            .map(|(k, _)| k)
-            .chain(args.progress.as_ref().map(|(k, _)| k))
-            .chain(args.cancel.as_ref().map(|(k, _)| k));
-        for key in keys {
+        for key in &args.background_keys {
             errors.spanned(
                 key,
                 format!("`{key}` is an option of background callbacks: add `background = true`"),
@@ -557,7 +556,7 @@ fn check_progress_type(args: &CallbackArgs, ty: &Type, errors: &mut Errors) {
         errors.spanned(
             ty,
             format!(
-                "with `progress`, the first parameter is the progress setter: `Progress<{}>`",
+                "with `progress`, the first parameter is the progress setter: add `progress: Progress<{}>` before the others",
                 if n == 1 {
                     "f64".to_owned()
                 } else {

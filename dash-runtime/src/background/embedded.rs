@@ -656,32 +656,3 @@ impl Store for Embedded {
         })
     }
 }
-
-#[cfg(test)]
-impl Embedded {
-    /// Test hook: a job row that looks like its process died mid-run (lease long gone).
-    pub(crate) async fn insert_orphan(&self, job: NewJob) -> Result<(), BackgroundError> {
-        let payload = serde_json::to_string(&job.payload)
-            .map_err(|e| BackgroundError::Corrupt(e.to_string()))?;
-        self.db
-            .call(move |c| {
-                let now = now_ms();
-                c.execute(
-                    "INSERT INTO jobs (id, callback, state, attempt, owner, lease_until, payload,
-                                       cache_key, ttl_ms, expires_at, created_at)
-                     VALUES (?1, ?2, 'running', 1, 'dead-process', ?3, ?4, NULL, ?5, ?6, ?7)",
-                    params![
-                        job.id,
-                        job.payload.callback,
-                        now - 60_000,
-                        payload,
-                        job.ttl_ms,
-                        now + job.ttl_ms,
-                        now
-                    ],
-                )
-            })
-            .await?;
-        Ok(())
-    }
-}

@@ -26,7 +26,7 @@ fn validate_app(
     registry: &Registry,
     layout: &crate::app::Layout,
     pages: Option<&PageRouter>,
-) -> Result<(), Error> {
+) -> Result<Option<serde_json::Value>, Error> {
     let value = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout.current()))
         .map_err(|_| Error::LayoutPanicked)?;
     if pages.is_some() && !contains_id(&value, crate::pages::CONTENT_ID) {
@@ -46,7 +46,17 @@ fn validate_app(
         layouts = layouts.add_page(name.clone(), page);
     }
     validate(registry, &layouts, &options)?;
-    Ok(())
+    // The front end checks callback ids against the live layout; when pages or a layout
+    // function can show more than that, it gets every layout at once instead (as Dash does).
+    let dynamic = pages.is_some() || matches!(layout, crate::app::Layout::Dynamic(_));
+    if config.suppress_callback_exceptions || !dynamic {
+        return Ok(None);
+    }
+    let mut all: Vec<serde_json::Value> = page_layouts.into_iter().map(|(_, v)| v).collect();
+    all.push(value);
+    Ok(Some(
+        crate::components::IntoComponent::into_component(crate::components::html::div(all)).into_value(),
+    ))
 }
 
 /// Whether a layout holds a component with this string id.
@@ -72,7 +82,7 @@ pub struct DashServer {
 
 impl DashServer {
     pub(crate) async fn build(app: Dash) -> Result<DashServer, Error> {
-        let config = app.settings.resolve(&crate::app::config_env())?;
+        let mut config = app.settings.resolve(&crate::app::config_env())?;
         let router = PageRouter::new(&config.requests_prefix, &config.title);
         let pages = (!router.is_empty()).then(|| Arc::new(router));
         let (layout, registry) = match &pages {
@@ -92,7 +102,7 @@ impl DashServer {
                 )
             }
         };
-        validate_app(&config, &registry, &layout, pages.as_deref())?;
+        config.validation_layout = validate_app(&config, &registry, &layout, pages.as_deref())?;
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
         let front_end = FrontEnd::load(&fe_config).await?;

@@ -390,7 +390,7 @@ pub async fn progress_side_updates_and_result(app: &App, label: &str) {
         .iter()
         .chain(std::iter::once(&last))
         .filter_map(|a| a.pointer("/sideUpdate/side-a/children").cloned())
-        .last();
+        .next_back();
     assert_eq!(last_side_a, Some(json!(3)));
 
     let (status, again) = app.poll(&started, &body).await;
@@ -534,7 +534,7 @@ pub async fn cancel_stops_the_job(app: &App, label: &str) {
             break;
         }
         assert!(
-            answer.get("response").map_or(true, |r| r == &json!({})),
+            answer.get("response").is_none_or(|r| r == &json!({})),
             "a cancelled job delivered: {answer}"
         );
         assert!(begun.elapsed() < WAIT);
