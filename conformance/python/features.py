@@ -155,7 +155,25 @@ def ping(n_clicks):
 def side(value):
     value = value or ""
     set_props("side-note", {"children": f"note {value}"})
+    # A second call for the same id merges; a pattern id is stringified.
+    set_props("side-note", {"title": value})
+    set_props({"type": "label", "index": 0}, {"title": f"side {value}"})
     return f"main {value}"
+
+
+@app.callback(Output("guard-out", "children"), Input("guard-in", "value"))
+def guard(value):
+    """`PreventUpdate` after `set_props`: nothing is sent, the side updates included."""
+    set_props("guard-note", {"children": "guard ran"})
+    if value is None or value == "stop":
+        raise PreventUpdate
+    return f"guarded {value}"
+
+
+@app.callback(Output("which", "data"), Input({"type": "pick", "index": ALL}, "n_clicks"))
+def which(clicks):
+    """The callback context: which pattern-matched button fired."""
+    return {"triggered_id": dash.ctx.triggered_id, "buttons": len(clicks)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -250,6 +268,9 @@ def risky(value):
         raise RuntimeError("risky panicked")
     if value == "err":
         raise ValueError("risky failed")
+    if value == "stop":
+        # Not an error: on_error is not called, the answer is 204.
+        raise PreventUpdate
     return f"ok {value or ''}"
 
 
@@ -332,6 +353,13 @@ app.layout = html.Div(
                 html.Div([done(0), done(1), done(2)]),
                 html.Div([number(0), number(1), number(2)]),
                 html.Div([echo(0), echo(1)]),
+                html.Div(
+                    [
+                        html.Button("Pick 0", id={"type": "pick", "index": 0}, n_clicks=0),
+                        html.Button("Pick 1", id={"type": "pick", "index": 1}, n_clicks=0),
+                    ]
+                ),
+                dcc.Store(id="which"),
                 html.Button("Count", id="count-btn", n_clicks=0),
                 html.Div(id="filled"),
             ],
@@ -352,6 +380,9 @@ app.layout = html.Div(
                 dcc.Input(id="side-in", value="a"),
                 html.Div(id="side-main"),
                 html.Div(id="side-note"),
+                dcc.Input(id="guard-in", value="go"),
+                html.Div(id="guard-out"),
+                html.Div(id="guard-note"),
             ],
         ),
         section(

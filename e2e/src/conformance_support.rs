@@ -167,6 +167,19 @@ impl Pair {
         Pair::with_python(app, python, PythonProcess::App(python_app), server)
     }
 
+    /// What the Python server wrote to stdout and stderr so far.
+    pub fn python_output(&self) -> String {
+        match &self._python_app {
+            PythonProcess::Twin(twin) => twin.output(),
+            PythonProcess::App(app) => app.output(),
+        }
+    }
+
+    /// What the Rust server wrote to stdout and stderr so far.
+    pub fn rust_output(&self) -> String {
+        self._rust_app.output()
+    }
+
     fn with_python(
         app: &str,
         python: Server,
@@ -473,7 +486,27 @@ impl Report {
 
     /// A comparison of two values: a row, and a failure when they differ.
     pub fn check(&mut self, case: &str, python: &Value, rust: &Value) {
-        let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        let shown = |v: &Value| truncate(&v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+        match compare(python, rust) {
+            Verdict::Same | Verdict::SameValue => {
+                self.row(case, &shown(python), &shown(rust), "same")
+            }
+            Verdict::Differ(d) => {
+                self.row(case, &shown(python), &shown(rust), "DIFFERENT");
+                self.failures
+                    .push(format!("{case}: {d}\n  Python: {python}\n  Rust:   {rust}"));
+            }
+        }
+    }
+
+    /// Like [`Report::check`], with the table cells made by `shown`.
+    pub fn check_shown(
+        &mut self,
+        case: &str,
+        python: &Value,
+        rust: &Value,
+        shown: impl Fn(&Value) -> String,
+    ) {
         match compare(python, rust) {
             Verdict::Same | Verdict::SameValue => {
                 self.row(case, &shown(python), &shown(rust), "same")
@@ -565,6 +598,13 @@ pub fn summarize(answer: &Value) -> String {
                         let shown = if value.get("__dash_patch_update").is_some() {
                             let ops = value["operations"].as_array().map_or(0, Vec::len);
                             format!("Patch({ops} ops)")
+                        } else if let Some(kind) =
+                            value.get("namespace").and(value["type"].as_str())
+                        {
+                            match value["props"].get("id") {
+                                Some(id) => format!("<{kind} id={id}>"),
+                                None => format!("<{kind}>"),
+                            }
                         } else {
                             value
                                 .as_str()
@@ -587,12 +627,16 @@ pub fn summarize(answer: &Value) -> String {
     if !side.is_empty() {
         parts.push(format!("side {}", side.join(", ")));
     }
-    let text = parts.join("; ");
+    truncate(&parts.join("; "))
+}
+
+/// At most 90 characters of `text`, for table cells.
+fn truncate(text: &str) -> String {
     if text.chars().count() > 90 {
         let cut: String = text.chars().take(87).collect();
         format!("{cut}...")
     } else {
-        text
+        text.to_owned()
     }
 }
 

@@ -284,6 +284,11 @@ fn route_callback(args: &mut Args) -> CallResult {
     Ok(vec![Some(layout), Some(json!({"title": title}))])
 }
 
+/// Sets the browser title from the routing callback's store. Our own source (it also guards
+/// against a missing title), so its SHA-256 name differs from Python Dash's title callback;
+/// the renderer only needs the name to match the inline script this server emits.
+/// Unlike Python, these two internal callbacks are not `hidden` in the dev-tools graph: their
+/// `hidden` is `false` like every other callback's.
 const TITLE_JS: &str = "function(data) { if (data && data.title) { document.title = data.title; } return window.dash_clientside.no_update; }";
 
 static ROUTING: CallbackSpec = CallbackSpec {

@@ -3,7 +3,8 @@
 //! Named and grouped arguments, `Trigger`, pattern-matching ids (`MATCH`, `ALL`,
 //! `ALLSMALLER`, `ALL` outputs), `running`, clientside callbacks (inline and from
 //! `assets/features.js`), a callback without outputs, `set_props` beside outputs, `Patch` with
-//! every operation, `on_error`, `prevent_initial_call` and `allow_duplicate`.
+//! every operation, `PreventUpdate` after `set_props`, the callback context, `on_error`,
+//! `prevent_initial_call` and `allow_duplicate`.
 //!
 //! Its Python twin, `conformance/python/features.py`, declares the same layout and callbacks
 //! with Dash 4.4.1; the conformance tests compare the two servers' answers. Run with
@@ -165,7 +166,33 @@ fn ping(n_clicks: Option<u64>) {
 fn side(value: Option<String>) -> String {
     let value = value.unwrap_or_default();
     set_props("side-note", json!({"children": format!("note {value}")}));
+    // A second call for the same id merges; a pattern id is stringified like Dash does.
+    set_props("side-note", json!({"title": value}));
+    set_props(
+        indexed("label", 0),
+        json!({"title": format!("side {value}")}),
+    );
     format!("main {value}")
+}
+
+/// `PreventUpdate` after `set_props`: nothing is sent, the side updates included.
+#[callback(output = Output("guard-out", "children"), inputs = [Input("guard-in", "value")])]
+fn guard(value: Option<String>) -> Result<String, PreventUpdate> {
+    set_props("guard-note", json!({"children": "guard ran"}));
+    match value {
+        Some(v) if v != "stop" => Ok(format!("guarded {v}")),
+        _ => Err(PreventUpdate),
+    }
+}
+
+/// The callback context: which pattern-matched button fired.
+#[callback(
+    output = Output("which", "data"),
+    inputs = [Input({"type": "pick", "index": ALL}, "n_clicks")],
+)]
+fn which(clicks: Vec<Option<u64>>) -> Value {
+    let triggered = callback_context().and_then(|ctx| ctx.triggered_id());
+    json!({"triggered_id": triggered, "buttons": clicks.len()})
 }
 
 // ---------------------------------------------------------------------------------------
@@ -268,10 +295,12 @@ fn quietly(err: &CallbackError) -> Update<String> {
     inputs = [Input("risky-in", "value")],
     on_error = fallback,
 )]
-fn risky(value: Option<String>) -> Result<String, String> {
+fn risky(value: Option<String>) -> Result<String, CallbackError> {
     match value.as_deref() {
         Some("panic") => panic!("risky panicked"),
-        Some("err") => Err("risky failed".to_owned()),
+        Some("err") => Err(CallbackError::new("risky failed")),
+        // Not an error: on_error is not called, the answer is 204.
+        Some("stop") => Err(PreventUpdate.into()),
         other => Ok(format!("ok {}", other.unwrap_or_default())),
     }
 }
@@ -347,6 +376,11 @@ fn layout() -> html::Div {
                 html::div(vec![done(0), done(1), done(2)]),
                 html::div(vec![number(0), number(1), number(2)]),
                 html::div(vec![echo(0), echo(1)]),
+                html::div(vec![
+                    html::button("Pick 0").id(indexed("pick", 0)).n_clicks(0),
+                    html::button("Pick 1").id(indexed("pick", 1)).n_clicks(0),
+                ]),
+                dcc::Store::new().id("which"),
                 html::button("Count").id("count-btn").n_clicks(0),
                 html::Div::new().id("filled"),
             ),
@@ -374,6 +408,9 @@ fn layout() -> html::Div {
                 dcc::Input::new().id("side-in").value("a"),
                 html::Div::new().id("side-main"),
                 html::Div::new().id("side-note"),
+                dcc::Input::new().id("guard-in").value("go"),
+                html::Div::new().id("guard-out"),
+                html::Div::new().id("guard-note"),
             ),
         ),
         section(
