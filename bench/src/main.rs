@@ -93,12 +93,10 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
             }
         }
         // Keep the section `dash-bench-background` maintains in the same file.
-        let kept = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|old| {
-                old.find("<!-- dash-bench-background -->")
-                    .map(|at| old[at..].to_owned())
-            });
+        let kept = std::fs::read_to_string(path).ok().and_then(|old| {
+            old.find("<!-- dash-bench-background -->")
+                .map(|at| old[at..].to_owned())
+        });
         let document = match kept {
             Some(section) => format!("{}\n\n{section}", document.trim_end()),
             None => document,

@@ -37,11 +37,18 @@ fn is_negative(n: &Number) -> bool {
 }
 
 /// The integer a number holds, if it is a JSON integer (`4.0` is a float, as for Python's
-/// `isinstance(value, int)`).
+/// `isinstance(value, int)`). Integers beyond 64 bits arrive as floats; the front end writes
+/// every integer below 1e21 without a fraction or exponent, which Python reads as an int, so
+/// integral floats in that range count too.
 fn integer_value(n: &Number) -> Option<i128> {
     n.as_i64()
         .map(i128::from)
         .or_else(|| n.as_u64().map(i128::from))
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_776e18 && f.abs() < 1e21)
+                .map(|f| f as i128)
+        })
 }
 
 /// `n` to the power `exp`, integer when `n` is an integer (as Python computes it), float
@@ -102,5 +109,8 @@ mod tests {
             Update::NoUpdate
         );
         assert_eq!(parity(None), Update::NoUpdate);
+        // 2^65 as the front end writes it: beyond u64, still an integer for Python.
+        let big: Number = serde_json::from_str("36893488147419103000").unwrap();
+        assert_eq!(parity(Some(big)), Update::Value("even"));
     }
 }
