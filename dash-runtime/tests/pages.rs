@@ -30,7 +30,12 @@ fn lost() -> html::Div {
 }
 
 async fn app(builder: Dash) -> Router {
-    builder.serve_locally(false).build().await.expect("app builds").router()
+    builder
+        .serve_locally(false)
+        .build()
+        .await
+        .expect("app builds")
+        .router()
 }
 
 async fn send(router: &Router, req: Request<Body>) -> (StatusCode, Option<String>, String) {
@@ -42,11 +47,18 @@ async fn send(router: &Router, req: Request<Body>) -> (StatusCode, Option<String
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let body = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, location, String::from_utf8_lossy(&body).into_owned())
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
 }
 
 fn get(path: &str) -> Request<Body> {
-    Request::get(path).header(header::HOST, "example.test").body(Body::empty()).expect("req")
+    Request::get(path)
+        .header(header::HOST, "example.test")
+        .body(Body::empty())
+        .expect("req")
 }
 
 async fn route(router: &Router, pathname: &str, search: &str) -> Value {
@@ -72,12 +84,24 @@ async fn route(router: &Router, pathname: &str, search: &str) -> Value {
 fn registry_order_and_inferred_fields() {
     let pages = page_registry();
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths[0], "/", "the page at / comes first without orders: {paths:?}");
-    let report = pages.iter().find(|p| p.path_template.is_some()).expect("report");
+    assert_eq!(
+        paths[0], "/",
+        "the page at / comes first without orders: {paths:?}"
+    );
+    let report = pages
+        .iter()
+        .find(|p| p.path_template.is_some())
+        .expect("report");
     assert_eq!(report.path, "/report/none");
     assert_eq!(report.name, "Report");
-    assert_eq!(report.title_for(&[("report_id".into(), "7".into())]), "Report 7");
-    let analytics = pages.iter().find(|p| p.path == "/analytics").expect("analytics");
+    assert_eq!(
+        report.title_for(&[("report_id".into(), "7".into())]),
+        "Report 7"
+    );
+    let analytics = pages
+        .iter()
+        .find(|p| p.path == "/analytics")
+        .expect("analytics");
     assert_eq!(analytics.name, "Analytics");
     assert!(pages.iter().any(|p| p.not_found));
 }
@@ -86,7 +110,10 @@ fn registry_order_and_inferred_fields() {
 async fn default_layout_is_the_page_container_and_router_is_registered() {
     let router = app(Dash::new()).await;
     let (_, _, layout) = send(&router, get("/_dash-layout")).await;
-    assert!(layout.contains("_pages_location") && layout.contains("_pages_content"), "{layout}");
+    assert!(
+        layout.contains("_pages_location") && layout.contains("_pages_content"),
+        "{layout}"
+    );
     let (_, _, deps) = send(&router, get("/_dash-dependencies")).await;
     let deps: Vec<Value> = serde_json::from_str(&deps).expect("json");
     let routing = deps
@@ -98,22 +125,33 @@ async fn default_layout_is_the_page_container_and_router_is_registered() {
         routing["inputs"],
         json!([{"id": "_pages_location", "property": "pathname"}, {"id": "_pages_location", "property": "search"}])
     );
-    let title = deps.iter().find(|d| d["output"] == "_pages_dummy.children").expect("title callback");
+    let title = deps
+        .iter()
+        .find(|d| d["output"] == "_pages_dummy.children")
+        .expect("title callback");
     // The front end checks callbacks against every page's layout, not the empty container.
     let (_, _, index) = send(&router, get("/")).await;
     let start = index.find("application/json\">").expect("config") + "application/json\">".len();
     let end = start + index[start..].find("</script>").expect("config end");
     let config: Value = serde_json::from_str(&index[start..end]).expect("config json");
     let validation = config["validation_layout"].to_string();
-    assert!(validation.contains("analytics-title") && validation.contains("_pages_content"), "{validation}");
-    assert_eq!(title["clientside_function"]["namespace"], "_dashprivate_clientside_funcs");
+    assert!(
+        validation.contains("analytics-title") && validation.contains("_pages_content"),
+        "{validation}"
+    );
+    assert_eq!(
+        title["clientside_function"]["namespace"],
+        "_dashprivate_clientside_funcs"
+    );
 }
 
 #[tokio::test]
 async fn routing_pages_templates_queries_and_404() {
     let router = app(Dash::new()).await;
     let home = route(&router, "/", "").await;
-    assert!(home["_pages_content"]["children"].to_string().contains("home-title"));
+    assert!(home["_pages_content"]["children"]
+        .to_string()
+        .contains("home-title"));
     assert_eq!(home["_pages_store"]["data"], json!({"title": "Home"}));
 
     let report = route(&router, "/report/42", "?tab=x&tag=a&tag=b").await;
@@ -121,19 +159,28 @@ async fn routing_pages_templates_queries_and_404() {
         report["_pages_content"]["children"]["props"]["children"],
         "report 42 tab Some(\"x\") tags [\"a\", \"b\"]"
     );
-    assert_eq!(report["_pages_store"]["data"], json!({"title": "Report 42"}));
+    assert_eq!(
+        report["_pages_store"]["data"],
+        json!({"title": "Report 42"})
+    );
 
     // A template value that does not fit the parameter type is not found.
     let bad = route(&router, "/report/abc", "").await;
-    assert!(bad["_pages_content"]["children"].to_string().contains("lost"));
+    assert!(bad["_pages_content"]["children"]
+        .to_string()
+        .contains("lost"));
     assert_eq!(bad["_pages_store"]["data"], json!({"title": "Lost"}));
 
     let missing = route(&router, "/no/such/page", "").await;
-    assert!(missing["_pages_content"]["children"].to_string().contains("Page not found"));
+    assert!(missing["_pages_content"]["children"]
+        .to_string()
+        .contains("Page not found"));
 
     // Trailing slashes do not matter.
     let analytics = route(&router, "/analytics/", "").await;
-    assert!(analytics["_pages_content"]["children"].to_string().contains("analytics-title"));
+    assert!(analytics["_pages_content"]["children"]
+        .to_string()
+        .contains("analytics-title"));
 }
 
 #[tokio::test]
@@ -141,14 +188,23 @@ async fn redirects_and_meta_tags() {
     let router = app(Dash::new()).await;
     for from in ["/old-home", "/start"] {
         let (status, location, _) = send(&router, get(from)).await;
-        assert_eq!((status, location.as_deref()), (StatusCode::MOVED_PERMANENTLY, Some("/")));
+        assert_eq!(
+            (status, location.as_deref()),
+            (StatusCode::MOVED_PERMANENTLY, Some("/"))
+        );
     }
     let (status, _, index) = send(&router, get("/analytics")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(index.contains(r#"<meta name="description" content="Numbers">"#), "{index}");
+    assert!(
+        index.contains(r#"<meta name="description" content="Numbers">"#),
+        "{index}"
+    );
     assert!(index.contains(r#"<meta property="og:title" content="Analytics">"#));
-    assert!(index.contains(r#"<meta property="twitter:url" content="http://example.test/analytics">"#));
-    assert!(index.contains(r#"<meta property="og:image" content="http://example.test/assets/chart.png">"#));
+    assert!(
+        index.contains(r#"<meta property="twitter:url" content="http://example.test/analytics">"#)
+    );
+    assert!(index
+        .contains(r#"<meta property="og:image" content="http://example.test/assets/chart.png">"#));
     let (_, _, report) = send(&router, get("/report/9")).await;
     assert!(report.contains(r#"<meta property="twitter:title" content="Report 9">"#));
 }
@@ -157,7 +213,10 @@ async fn redirects_and_meta_tags() {
 async fn pages_under_a_prefix() {
     let router = app(Dash::new().url_base_pathname("/app/")).await;
     let (status, location, _) = send(&router, get("/app/old-home")).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::MOVED_PERMANENTLY, Some("/app/")));
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::MOVED_PERMANENTLY, Some("/app/"))
+    );
     let analytics = route_prefixed(&router).await;
     assert!(analytics.contains("analytics-title"), "{analytics}");
 }

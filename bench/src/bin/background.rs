@@ -60,7 +60,8 @@ options:
   -h, --help         this text
 
 The Redis target needs a redis-server (REDIS_URL, default redis://127.0.0.1:6379/);
-without one it is skipped. Subcommands used internally: `serve` (the app), `--worker`.";
+without one it is skipped. BENCH_SHOW_SERVER_OUTPUT=1 prints each server's output.
+Subcommands used internally: `serve` (the app), `--worker`.";
 
 /// Client poll period.
 const POLL: Duration = Duration::from_millis(10);
@@ -117,7 +118,9 @@ impl Target {
 
     fn label(self, workers: usize) -> String {
         match self {
-            Target::Embedded => "dash-rs, embedded manager (SQLite, jobs in the web process)".into(),
+            Target::Embedded => {
+                "dash-rs, embedded manager (SQLite, jobs in the web process)".into()
+            }
             Target::Redis => format!("dash-rs, Redis manager, 1 web process + {workers} workers"),
             Target::Python => "Python Dash 4.4.1, DiskcacheManager (Flask dev server)".into(),
         }
@@ -153,7 +156,9 @@ fn parse(args: &[String]) -> Result<Option<Options>, Error> {
         let number = |name: &str, v: String, max: usize| -> Result<usize, Error> {
             match v.parse::<usize>() {
                 Ok(n) if (1..=max).contains(&n) => Ok(n),
-                _ => Err(Error::Usage(format!("{name} takes a number from 1 to {max}"))),
+                _ => Err(Error::Usage(format!(
+                    "{name} takes a number from 1 to {max}"
+                ))),
             }
         };
         match arg.as_str() {
@@ -263,8 +268,12 @@ fn redis_available() -> bool {
 }
 
 fn delete_keys(prefix: &str) {
-    let Ok(client) = redis::Client::open(redis_url()) else { return };
-    let Ok(mut conn) = client.get_connection() else { return };
+    let Ok(client) = redis::Client::open(redis_url()) else {
+        return;
+    };
+    let Ok(mut conn) = client.get_connection() else {
+        return;
+    };
     let keys: Vec<String> = redis::cmd("KEYS")
         .arg(format!("{prefix}*"))
         .query(&mut conn)
@@ -316,7 +325,10 @@ fn start(target: Target, options: &Options) -> Result<Running, Error> {
                     .stdout(Stdio::null())
                     .stderr(Stdio::inherit());
                 configure(&mut cmd);
-                workers.push(cmd.spawn().map_err(|e| Error::Start(format!("worker: {e}")))?);
+                workers.push(
+                    cmd.spawn()
+                        .map_err(|e| Error::Start(format!("worker: {e}")))?,
+                );
             }
             let mut cmd = Command::new(exe);
             cmd.arg("serve");
@@ -357,9 +369,11 @@ impl Client {
             target: label.clone(),
             message,
         };
-        let index = http::get(&format!("{base}/"), HTTP_TIMEOUT).map_err(|e| wrong(e.to_string()))?;
+        let index =
+            http::get(&format!("{base}/"), HTTP_TIMEOUT).map_err(|e| wrong(e.to_string()))?;
         let html = index.text();
-        let end_id = config_end_id(&html).ok_or_else(|| wrong("no end_id in the index page".into()))?;
+        let end_id =
+            config_end_id(&html).ok_or_else(|| wrong("no end_id in the index page".into()))?;
         Ok(Client {
             url: format!("{base}/_dash-update-component?endId={end_id}"),
             label,
@@ -377,7 +391,11 @@ impl Client {
         let begun = Instant::now();
         let started = http::post_json(&self.url, &body, HTTP_TIMEOUT).map_err(|e| e.to_string())?;
         if started.status != 200 {
-            return Err(format!("start answered {}: {}", started.status, started.text()));
+            return Err(format!(
+                "start answered {}: {}",
+                started.status,
+                started.text()
+            ));
         }
         let started = started.json().map_err(|e| e.to_string())?;
         let (Some(key), Some(job)) = (started["cacheKey"].as_str(), started["job"].as_str()) else {
@@ -390,7 +408,11 @@ impl Client {
             let answer =
                 http::post_json(&poll_url, &poll_body, HTTP_TIMEOUT).map_err(|e| e.to_string())?;
             if answer.status != 200 {
-                return Err(format!("poll answered {}: {}", answer.status, answer.text()));
+                return Err(format!(
+                    "poll answered {}: {}",
+                    answer.status,
+                    answer.text()
+                ));
             }
             let answer = answer.json().map_err(|e| e.to_string())?;
             if let Some(response) = answer.get("response") {
@@ -429,7 +451,11 @@ fn measure(client: Arc<Client>, options: &Options) -> Result<Measured, Error> {
     // Warm-up: a few jobs, unmeasured; one must work.
     let warm: Vec<Result<Duration, String>> =
         (0..3).map(|i| client.job(&format!("warm-{i}"))).collect();
-    if let Some(Err(message)) = warm.iter().find(|r| r.is_err()).filter(|_| warm.iter().all(Result::is_err)) {
+    if let Some(Err(message)) = warm
+        .iter()
+        .find(|r| r.is_err())
+        .filter(|_| warm.iter().all(Result::is_err))
+    {
         return Err(Error::Wrong {
             target: client.label.clone(),
             message: message.clone(),
@@ -457,10 +483,16 @@ fn measure(client: Arc<Client>, options: &Options) -> Result<Measured, Error> {
         .map(|_| {
             let (client, queue, errors) = (client.clone(), queue.clone(), errors.clone());
             thread::spawn(move || loop {
-                let next = queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
+                let next = queue
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .pop_front();
                 let Some(i) = next else { break };
                 if let Err(e) = client.job(&format!("job-{i}")) {
-                    errors.lock().unwrap_or_else(PoisonError::into_inner).push(e);
+                    errors
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(e);
                 }
             })
         })
@@ -469,9 +501,16 @@ fn measure(client: Arc<Client>, options: &Options) -> Result<Measured, Error> {
         let _ = t.join();
     }
     let elapsed = begun.elapsed();
-    let errors = errors.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let errors = errors
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
     if let Some(first) = errors.first() {
-        eprintln!("dash-bench-background: {}: {} failed jobs, e.g. {first}", client.label, errors.len());
+        eprintln!(
+            "dash-bench-background: {}: {} failed jobs, e.g. {first}",
+            client.label,
+            errors.len()
+        );
     }
     Ok(Measured {
         label: client.label.clone(),
@@ -539,7 +578,7 @@ fn section(table: &str, options: &Options, command: &str, notes: &[String]) -> S
     ));
     s.push_str("- targets: dash-rs embedded (SQLite file in a temporary directory, jobs on the web process's runtime); dash-rs Redis (one web process, worker processes of the same binary started with `--worker`, 4 jobs each at most, the local `redis-server`); Python Dash 4.4.1 with `DiskcacheManager` (one process per job, `bench/python/background_trivial.py` under the Flask development server)\n");
     s.push_str("- machine: 2 logical CPUs shared by the clients, the servers, the workers and Redis; 127.0.0.1 only\n");
-    s.push_str("- errors: jobs that got no result (an error status, a 204 — the job's result was lost — or nothing within 30 s); throughput counts finished jobs only. Python's DiskcacheManager loses jobs when several run at once: their processes fail to store the result (`diskcache.core.Timeout`), and their polls answer 204 or never finish\n");
+    s.push_str("- errors: jobs that got no result (an error status, a 204 — the job's result was lost — or nothing within 30 s); throughput counts finished jobs only. Python's DiskcacheManager loses jobs when several run at once: their processes fail to store the result (`diskcache.core.Timeout`), and their polls answer 204 or 500, or never finish\n");
     for n in notes {
         s.push_str(&format!("- {n}\n"));
     }
@@ -598,7 +637,10 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), Error> {
     for &target in &options.targets {
         let label = target.label(options.workers);
         if target == Target::Redis && !redis_available() {
-            eprintln!("dash-bench-background: no redis-server at {}; skipping {label}", redis_url());
+            eprintln!(
+                "dash-bench-background: no redis-server at {}; skipping {label}",
+                redis_url()
+            );
             notes.push(format!("{label}: skipped, no redis-server answered"));
             continue;
         }

@@ -33,7 +33,7 @@ fn id_tokens(id: &IdLit) -> TokenStream {
             });
             quote! { __dash::IdSpec::Dict(&[#(#items),*]) }
         }
-        IdLit::Typed(path) => quote! { #path.spec() },
+        IdLit::Typed(path) => quote_spanned! {path.span()=> #path.spec() },
     }
 }
 
@@ -160,7 +160,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
     let convert = conversion(
         args,
         matches!(checked.ret, Ret::Result(_)),
-        quote!(__ret),
+        quote_spanned!(ret_span=> __ret),
         ret_span,
     );
     let on_error = match &args.on_error {

@@ -55,7 +55,8 @@ fn validate_app(
     let mut all: Vec<serde_json::Value> = page_layouts.into_iter().map(|(_, v)| v).collect();
     all.push(value);
     Ok(Some(
-        crate::components::IntoComponent::into_component(crate::components::html::div(all)).into_value(),
+        crate::components::IntoComponent::into_component(crate::components::html::div(all))
+            .into_value(),
     ))
 }
 

@@ -46,7 +46,9 @@ fn integer_value(n: &Number) -> Option<i128> {
         .or_else(|| n.as_u64().map(i128::from))
         .or_else(|| {
             n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_776e18 && f.abs() < 1e21)
+                .filter(|f| {
+                    f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_776e18 && f.abs() < 1e21
+                })
                 .map(|f| f as i128)
         })
 }
@@ -60,7 +62,8 @@ fn arith(n: &Number, exp: u32) -> Result<Number, CallbackError> {
         }
     }
     let f = n.as_f64().unwrap_or(0.0).powi(exp as i32);
-    Number::from_f64(f).ok_or_else(|| CallbackError::new(format!("{n} ** {exp}: numerical result out of range")))
+    Number::from_f64(f)
+        .ok_or_else(|| CallbackError::new(format!("{n} ** {exp}: numerical result out of range")))
 }
 
 fn layout() -> html::Div {
