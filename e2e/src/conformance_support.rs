@@ -308,7 +308,7 @@ impl Pair {
     /// 200, equal parsed bodies.
     pub fn run_cases(&self, dependencies: &Value, cases: &[Case], report: &mut Report) {
         for case in cases {
-            let body = request_body(dependencies, case).to_string();
+            let body = serialize(&request_body(dependencies, case));
             let bytes = body.clone().into_bytes();
             let python = self.python.post("application/json", &bytes);
             let rust = self.rust.post("application/json", &bytes);
@@ -486,17 +486,9 @@ impl Report {
 
     /// A comparison of two values: a row, and a failure when they differ.
     pub fn check(&mut self, case: &str, python: &Value, rust: &Value) {
-        let shown = |v: &Value| truncate(&v.as_str().map_or_else(|| v.to_string(), str::to_owned));
-        match compare(python, rust) {
-            Verdict::Same | Verdict::SameValue => {
-                self.row(case, &shown(python), &shown(rust), "same")
-            }
-            Verdict::Differ(d) => {
-                self.row(case, &shown(python), &shown(rust), "DIFFERENT");
-                self.failures
-                    .push(format!("{case}: {d}\n  Python: {python}\n  Rust:   {rust}"));
-            }
-        }
+        self.check_shown(case, python, rust, |v| {
+            truncate(&v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+        });
     }
 
     /// Like [`Report::check`], with the table cells made by `shown`.
@@ -951,6 +943,40 @@ pub fn outputs_of(descriptor: &str) -> Value {
         Some(inner) => Value::Array(inner.split("...").map(target).collect()),
         None => target(descriptor),
     }
+}
+
+/// Stands for a [`raw_number`] in a body until [`serialize`] writes it.
+const RAW_MARK: &str = "\u{1}raw-number\u{1}";
+
+/// A JSON number written verbatim into the request, for numbers `serde_json::Value` cannot
+/// hold exactly (integers beyond 64 bits, as `JSON.stringify` writes them). Only
+/// [`serialize`] writes it as a number.
+///
+/// ```
+/// use dash_e2e::conformance_support::{raw_number, serialize, Val};
+/// use serde_json::json;
+///
+/// let Val::Is(value) = raw_number("36893488147419103000") else { unreachable!() };
+/// assert_eq!(serialize(&json!([value])), "[36893488147419103000]");
+/// ```
+pub fn raw_number(text: &'static str) -> Val {
+    Val::Is(Value::String(format!("{RAW_MARK}{text}")))
+}
+
+/// A request body as text, with every [`raw_number`] written verbatim.
+pub fn serialize(body: &Value) -> String {
+    let mut text = body.to_string();
+    let quoted_mark = Value::String(RAW_MARK.to_owned()).to_string();
+    let open = &quoted_mark[..quoted_mark.len() - 1];
+    while let Some(start) = text.find(open) {
+        let digits_start = start + open.len();
+        let Some(len) = text[digits_start..].find('"') else {
+            break;
+        };
+        let digits = text[digits_start..digits_start + len].to_owned();
+        text.replace_range(start..digits_start + len + 1, &digits);
+    }
+    text
 }
 
 /// The request body dash-renderer sends for `case`, built from the callback's entry in

@@ -4,7 +4,8 @@
 //!   when dropped;
 //! - [`browser`] drives headless Chromium through chromedriver (W3C WebDriver);
 //! - [`http`] is the small blocking HTTP/1.1 client both of them use, usable on its own;
-//! - [`python`] holds the Python Dash twins used by the conformance tests.
+//! - [`python`] holds the Python Dash twins used by the conformance tests;
+//! - [`scenario`] is the shared frame of the browser tests (start, run, report failures).
 //!
 //! ```no_run
 //! use dash_e2e::{app::RunningApp, browser::Browser};
@@ -24,5 +25,6 @@ pub mod browser;
 pub mod conformance_support;
 pub mod http;
 pub mod python;
+pub mod scenario;
 
 mod process;

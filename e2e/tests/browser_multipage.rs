@@ -7,21 +7,13 @@
 //! example, e.g. to run the same test against a Python Dash twin.
 
 use std::error::Error;
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
 
-use dash_e2e::app::{self, RunningApp};
-use dash_e2e::browser::{Browser, LogEntry};
+use dash_e2e::browser::Browser;
+use dash_e2e::scenario::{
+    assert_no_callback_errors, launch, outer_html, renderer_errors, run_with, save_screenshot,
+    start, ScenarioResult as TestResult, WAIT,
+};
 use serde_json::{json, Value};
-
-/// Bound for each wait on the page (never a timing assertion: only how long to keep polling).
-const WAIT: Duration = Duration::from_secs(30);
-
-/// What dash-renderer shows when a callback fails (the dev-tools error badge, the error
-/// list and cards). None of it may appear.
-const ERROR_UI: &str =
-    ".test-devtools-error-count, .dash-fe-error__title, .dash-fe-error-item, .dash-error-card";
 
 /// The app's title. Pages without a `title` take it (Dash's rule: the app title when it is
 /// not "Dash", else the page name), so Home, Analytics and the 404 page show it.
@@ -42,13 +34,11 @@ const RIGHT_DISPLAY: &str =
 /// (it is gone).
 const MARKER: &str = "__dashE2eNoReload";
 
-type TestResult = Result<(), Box<dyn Error>>;
-
 #[test]
 fn multipage_routes_links_redirects_and_counters() {
     let app = start("multipage");
     let browser = launch();
-    run("multipage", &app, &browser, |b| {
+    run_with("multipage", &app, &browser, page_context, |b| {
         let base = app.url();
         // dash-renderer keeps the errors of one page load (in-page navigation included):
         // collect them before each new load, report them at the end, after every behaviour
@@ -212,141 +202,13 @@ fn renderer_errors_at(b: &Browser, stage: &str) -> Result<Vec<String>, Box<dyn E
     Ok(errors)
 }
 
-/// Starts the app under test: the Rust example, or the command in `DASH_E2E_<NAME>_CMD`.
-fn start(name: &str) -> RunningApp {
-    let var = format!("DASH_E2E_{}_CMD", name.to_uppercase());
-    let started = match std::env::var(&var) {
-        Ok(line) if !line.trim().is_empty() => {
-            println!("{var} set: running `{line}` instead of the {name} example");
-            let mut cmd = Command::new("sh");
-            cmd.arg("-c").arg(&line).current_dir(app::workspace_root());
-            app::free_port().and_then(|port| RunningApp::start_command(cmd, port))
-        }
-        _ => RunningApp::start(name),
-    };
-    match started {
-        Ok(app) => {
-            println!("{name} serving on {}", app.url());
-            app
-        }
-        Err(e) => panic!("starting {name}: {e}"),
-    }
-}
-
-fn launch() -> Browser {
-    Browser::launch().unwrap_or_else(|e| panic!("launching headless Chromium: {e}"))
-}
-
-/// Runs a scenario; on failure saves a screenshot and panics with what went wrong, the URL,
-/// the page content, the browser console and the app's output.
-fn run(
-    name: &str,
-    app: &RunningApp,
-    browser: &Browser,
-    scenario: impl FnOnce(&Browser) -> TestResult,
-) {
-    if let Err(e) = scenario(browser) {
-        let console = match browser.console_log() {
-            Ok(entries) => format_log(&entries),
-            Err(e) => format!("(console log unavailable: {e})"),
-        };
-        let path = screenshot_path(&format!("{name}-failure"));
-        let shot = match browser.screenshot(&path) {
-            Ok(()) => format!("failure screenshot: {}\n", path.display()),
-            Err(se) => format!("(no failure screenshot: {se})\n"),
-        };
-        let url = browser
-            .current_url()
-            .unwrap_or_else(|e| format!("(unavailable: {e})"));
-        let content = browser
-            .execute(
-                "const c = document.getElementById('_pages_content'); return c ? c.outerHTML : null;",
-                vec![],
-            )
-            .map(|v| v.to_string())
-            .unwrap_or_else(|e| format!("(unavailable: {e})"));
-        panic!(
-            "{name}: {e}\n{shot}URL: {url}\n--- #_pages_content ---\n{content}\n--- browser console (since the last check) ---\n{console}\n--- app output ---\n{}",
-            app.output()
-        );
-    }
-}
-
-/// No callback failed: dash-renderer shows no error UI (debug mode), holds no error in its
-/// store, and the console reports no failed `_dash-update-component` request and no error
-/// logged by dash-renderer (any mode). Prints the console.
-fn assert_no_callback_errors(b: &Browser) -> TestResult {
-    let errors = b.find_all(ERROR_UI)?;
-    if !errors.is_empty() {
-        let texts: Vec<String> = errors.iter().filter_map(|e| e.text().ok()).collect();
-        return Err(format!("the page shows callback errors: {texts:?}").into());
-    }
-    let stored = renderer_errors(b)?;
-    let console = b.console_log()?;
-    println!("--- browser console ---\n{}", format_log(&console));
-    if !stored.is_empty() {
-        return Err(format!("dash-renderer recorded errors: {stored:?}").into());
-    }
-    let failed: Vec<&LogEntry> = console
-        .iter()
-        .filter(|e| {
-            e.level == "SEVERE"
-                && (e.message.contains("_dash-update-component")
-                    || e.message.contains("dash_renderer"))
-        })
-        .collect();
-    if !failed.is_empty() {
-        return Err(
-            format!("callback requests failed or dash-renderer logged errors: {failed:?}").into(),
-        );
-    }
-    Ok(())
-}
-
-/// The errors dash-renderer keeps in its store for the current page (what its dev tools
-/// would list), as `"<frontEnd|backEnd>: <message>"`.
-fn renderer_errors(b: &Browser) -> Result<Vec<String>, Box<dyn Error>> {
-    let script = r#"
-        const state = window.store && window.store.getState && window.store.getState();
-        if (!state || !state.error) { return []; }
-        const describe = (kind) => (state.error[kind] || []).map((e) => {
-            const err = e.error || {};
-            const text = err.message || String(err);
-            const html = err.html ? " " + String(err.html).slice(0, 400) : "";
-            return kind + ": " + text + html;
-        });
-        return describe("frontEnd").concat(describe("backEnd"));
-    "#;
-    let v = b.execute(script, vec![])?;
-    Ok(v.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| i.as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
-fn save_screenshot(b: &Browser, name: &str) -> TestResult {
-    let path = screenshot_path(name);
-    b.screenshot(&path)?;
-    println!("screenshot: {}", path.display());
-    Ok(())
-}
-
-fn screenshot_path(name: &str) -> PathBuf {
-    let target = app::target_dir().unwrap_or_else(|_| app::workspace_root().join("target"));
-    target.join("e2e").join(format!("{name}.png"))
-}
-
-fn format_log(entries: &[LogEntry]) -> String {
-    if entries.is_empty() {
-        return "(empty)".into();
-    }
-    entries
-        .iter()
-        .map(|e| format!("[{}] {}", e.level, e.message))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// For failure reports: the URL and the page content.
+fn page_context(b: &Browser) -> String {
+    let url = b
+        .current_url()
+        .unwrap_or_else(|e| format!("(unavailable: {e})"));
+    format!(
+        "URL: {url}\n--- #_pages_content ---\n{}\n",
+        outer_html(b, "_pages_content")
+    )
 }

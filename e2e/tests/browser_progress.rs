@@ -6,29 +6,22 @@
 //! example, e.g. to run the same scenario against the Python Dash twin:
 //! `DASH_E2E_PROGRESS_CMD='target/conformance-venv/bin/python conformance/python/progress.py'`.
 
-use std::error::Error;
-use std::path::PathBuf;
 use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
 use dash_e2e::app::{self, RunningApp};
-use dash_e2e::browser::{Browser, LogEntry};
+use dash_e2e::browser::Browser;
+use dash_e2e::scenario::{assert_no_callback_errors, launch, run, save_screenshot};
 
 /// Bound for each wait on the page (never a timing assertion: only how long to keep polling).
 const WAIT: Duration = Duration::from_secs(60);
 
-/// What dash-renderer shows when a callback fails. None of it may appear.
-const ERROR_UI: &str =
-    ".test-devtools-error-count, .dash-fe-error__title, .dash-fe-error-item, .dash-error-card";
-
-type TestResult = Result<(), Box<dyn Error>>;
-
 #[test]
 fn progress_runs_a_job_then_cancels_one() {
     let app = start();
-    let browser = Browser::launch().unwrap_or_else(|e| panic!("launching headless Chromium: {e}"));
-    run(&app, &browser, |b| {
+    let browser = launch();
+    run("progress", &app, &browser, |b| {
         b.goto(&format!("{}/", app.url()))?;
         let text = b.wait_for_text("#paragraph_id", "Button not clicked", WAIT)?;
         println!(
@@ -111,96 +104,15 @@ fn disabled(b: &Browser, css: &str) -> Result<bool, dash_e2e::browser::BrowserEr
         .unwrap_or(false))
 }
 
-/// The Rust example, or the command in `DASH_E2E_PROGRESS_CMD`.
+/// The Rust example (with a fresh embedded store per run, whatever the machine's cache holds),
+/// or the command in `DASH_E2E_PROGRESS_CMD`.
 fn start() -> RunningApp {
-    let started = match std::env::var("DASH_E2E_PROGRESS_CMD") {
-        Ok(line) if !line.trim().is_empty() => {
-            println!("DASH_E2E_PROGRESS_CMD set: running `{line}` instead of the progress example");
-            let mut cmd = Command::new("sh");
-            cmd.arg("-c").arg(&line).current_dir(app::workspace_root());
-            app::free_port().and_then(|port| RunningApp::start_command(cmd, port))
-        }
-        _ => {
-            // A fresh embedded store per run, whatever the machine's cache holds.
-            let port = app::free_port();
-            let exe = app::build_release_binary("progress");
-            match (port, exe) {
-                (Ok(port), Ok(exe)) => {
-                    let mut cmd = Command::new(exe);
-                    cmd.current_dir(app::workspace_root())
-                        .env_remove("REDIS_URL");
-                    RunningApp::start_command(cmd, port)
-                }
-                (Err(e), _) | (_, Err(e)) => Err(e),
-            }
-        }
-    };
-    match started {
-        Ok(app) => {
-            println!("progress serving on {}", app.url());
-            app
-        }
-        Err(e) => panic!("starting progress: {e}"),
-    }
-}
-
-/// Runs the scenario; on failure saves a screenshot and panics with the browser console and
-/// the app's output.
-fn run(app: &RunningApp, browser: &Browser, scenario: impl FnOnce(&Browser) -> TestResult) {
-    if let Err(e) = scenario(browser) {
-        let console = match browser.console_log() {
-            Ok(entries) => format_log(&entries),
-            Err(e) => format!("(console log unavailable: {e})"),
-        };
-        let path = screenshot_path("progress-failure");
-        let shot = match browser.screenshot(&path) {
-            Ok(()) => format!("failure screenshot: {}\n", path.display()),
-            Err(se) => format!("(no failure screenshot: {se})\n"),
-        };
-        panic!(
-            "progress: {e}\n{shot}--- browser console ---\n{console}\n--- app output ---\n{}",
-            app.output()
-        );
-    }
-}
-
-fn assert_no_callback_errors(b: &Browser) -> TestResult {
-    let errors = b.find_all(ERROR_UI)?;
-    if !errors.is_empty() {
-        let texts: Vec<String> = errors.iter().filter_map(|e| e.text().ok()).collect();
-        return Err(format!("the page shows callback errors: {texts:?}").into());
-    }
-    let console = b.console_log()?;
-    println!("--- browser console ---\n{}", format_log(&console));
-    let failed: Vec<&LogEntry> = console
-        .iter()
-        .filter(|e| e.level == "SEVERE" && e.message.contains("_dash-update-component"))
-        .collect();
-    if !failed.is_empty() {
-        return Err(format!("callback requests failed: {failed:?}").into());
-    }
-    Ok(())
-}
-
-fn save_screenshot(b: &Browser, name: &str) -> TestResult {
-    let path = screenshot_path(name);
-    b.screenshot(&path)?;
-    println!("screenshot: {}", path.display());
-    Ok(())
-}
-
-fn screenshot_path(name: &str) -> PathBuf {
-    let target = app::target_dir().unwrap_or_else(|_| app::workspace_root().join("target"));
-    target.join("e2e").join(format!("{name}.png"))
-}
-
-fn format_log(entries: &[LogEntry]) -> String {
-    if entries.is_empty() {
-        return "(empty)".into();
-    }
-    entries
-        .iter()
-        .map(|e| format!("[{}] {}", e.level, e.message))
-        .collect::<Vec<_>>()
-        .join("\n")
+    dash_e2e::scenario::start_or("progress", || {
+        let port = app::free_port()?;
+        let exe = app::build_release_binary("progress")?;
+        let mut cmd = Command::new(exe);
+        cmd.current_dir(app::workspace_root())
+            .env_remove("REDIS_URL");
+        RunningApp::start_command(cmd, port)
+    })
 }
