@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::job::CancelToken;
 use super::record::{ms, now_ms, JobInfo, JobPayload, JobState, Outcome, PollRead};
 use super::runner::{self, Lookup};
-use super::store::{Claim, NewJob, Store, StoreFuture};
+use super::store::{encode_side_updates, Claim, NewJob, Store, StoreFuture};
 use super::{BackgroundError, Settings};
 
 const SCHEMA: &str = "
@@ -591,10 +591,7 @@ impl Store for Embedded {
         calls: Vec<(String, Map<String, Value>)>,
     ) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            let texts: Vec<String> = calls
-                .into_iter()
-                .filter_map(|call| serde_json::to_string(&call).ok())
-                .collect();
+            let texts = encode_side_updates(calls);
             let (id, attempt) = (claim.id.clone(), claim.attempt);
             self.db
                 .call(move |c| {

@@ -26,7 +26,7 @@ use redis::Script;
 use serde_json::{Map, Value};
 
 use super::record::{now_ms, JobInfo, JobPayload, JobState, Outcome, PollRead};
-use super::store::{Claim, NewJob, Store, StoreFuture};
+use super::store::{encode_side_updates, Claim, NewJob, Store, StoreFuture};
 use super::BackgroundError;
 
 /// The consumer group of the workers.
@@ -502,10 +502,7 @@ impl Store for RedisStore {
         calls: Vec<(String, Map<String, Value>)>,
     ) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            let texts: Vec<String> = calls
-                .into_iter()
-                .filter_map(|call| serde_json::to_string(&call).ok())
-                .collect();
+            let texts = encode_side_updates(calls);
             let written: i64 = self
                 .scripts
                 .side

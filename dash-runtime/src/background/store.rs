@@ -15,6 +15,14 @@ use crate::callback::dispatch::BoxFuture;
 /// A store operation's future.
 pub(crate) type StoreFuture<'a, T> = BoxFuture<'a, Result<T, BackgroundError>>;
 
+/// `set_props` calls as the JSON text both managers store, one entry per call.
+pub(crate) fn encode_side_updates(calls: Vec<(String, Map<String, Value>)>) -> Vec<String> {
+    calls
+        .into_iter()
+        .filter_map(|call| serde_json::to_string(&call).ok())
+        .collect()
+}
+
 /// A job to create.
 #[derive(Debug, Clone)]
 pub(crate) struct NewJob {
