@@ -29,6 +29,7 @@ pub mod callback;
 pub mod components;
 pub mod dependencies;
 pub mod ids;
+pub(crate) mod observability;
 pub mod pages;
 pub mod patch;
 pub mod protocol;

@@ -1,0 +1,259 @@
+//! Metrics and tracing: every metric name of the runtime, and the small helpers the rest of
+//! the code calls.
+//!
+//! Metrics go through the [`metrics`] facade. Until an app turns on its metrics route
+//! ([`Dash::metrics`](crate::Dash::metrics)) no recorder is installed and every helper here is
+//! a no-op costing a few loads. The Prometheus recorder is installed once per process; several
+//! apps in one process share it (and so share their numbers).
+//!
+//! | metric | kind | labels |
+//! | --- | --- | --- |
+//! | `dash_callback_calls_total` | counter | `callback`, `status`, `outcome` |
+//! | `dash_callback_errors_total` | counter | `callback` |
+//! | `dash_callback_duration_seconds` | histogram | `callback` |
+//! | `dash_blocking_pool_busy` | gauge | |
+//! | `dash_blocking_pool_queued` | gauge | |
+//! | `dash_background_queue_depth` | gauge | |
+//! | `dash_http_connections_open` | gauge | |
+//! | `dash_http_connections_refused_total` | counter | |
+
+// Helpers are called from the dispatch core and the blocking pool as those land.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::callback::spec::CallbackSpec;
+
+/// Callback calls, by callback, HTTP status and outcome (`ok`, `prevented`, `rejected`, `error`).
+pub(crate) const CALLBACK_CALLS: &str = "dash_callback_calls_total";
+/// Callback calls that failed on the server side (status 500 and up).
+pub(crate) const CALLBACK_ERRORS: &str = "dash_callback_errors_total";
+/// Time from parsed request to answer, per callback.
+pub(crate) const CALLBACK_DURATION: &str = "dash_callback_duration_seconds";
+/// Blocking-pool threads running a callback now.
+pub(crate) const POOL_BUSY: &str = "dash_blocking_pool_busy";
+/// Callback calls waiting for a blocking-pool thread.
+pub(crate) const POOL_QUEUED: &str = "dash_blocking_pool_queued";
+/// Background jobs waiting in the queue.
+pub(crate) const BACKGROUND_QUEUE_DEPTH: &str = "dash_background_queue_depth";
+/// Open HTTP connections.
+pub(crate) const CONNECTIONS_OPEN: &str = "dash_http_connections_open";
+/// Connections closed at once because the connection limit was reached.
+pub(crate) const CONNECTIONS_REFUSED: &str = "dash_http_connections_refused_total";
+
+/// Histogram buckets for callback latency, in seconds (1 ms to 60 s).
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// How often histogram samples are folded into buckets when nobody scrapes (keeps memory flat).
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// A status code as a label value without allocating.
+fn status_label(status: u16) -> &'static str {
+    match status {
+        200 => "200",
+        204 => "204",
+        400 => "400",
+        404 => "404",
+        408 => "408",
+        413 => "413",
+        422 => "422",
+        500 => "500",
+        503 => "503",
+        504 => "504",
+        200..=299 => "2xx",
+        400..=499 => "4xx",
+        500..=599 => "5xx",
+        _ => "other",
+    }
+}
+
+/// The outcome label of a callback answer's status.
+fn outcome_label(status: u16) -> &'static str {
+    match status {
+        204 => "prevented",
+        200..=299 => "ok",
+        400..=499 => "rejected",
+        _ => "error",
+    }
+}
+
+/// Record one finished callback call: its answer's HTTP status and how long it took.
+///
+/// `204` counts as `prevented` (nothing to update), other 2xx as `ok`, 4xx as `rejected`
+/// (a bad request) and 5xx as `error` (also counted in `dash_callback_errors_total`).
+pub(crate) fn callback_finished(name: &'static str, status: u16, elapsed: Duration) {
+    metrics::counter!(
+        CALLBACK_CALLS,
+        "callback" => name,
+        "status" => status_label(status),
+        "outcome" => outcome_label(status),
+    )
+    .increment(1);
+    if status >= 500 {
+        metrics::counter!(CALLBACK_ERRORS, "callback" => name).increment(1);
+    }
+    metrics::histogram!(CALLBACK_DURATION, "callback" => name).record(elapsed.as_secs_f64());
+}
+
+/// The blocking pool's state now: threads running a callback, and calls waiting for one.
+pub(crate) fn pool_state(busy: usize, queued: usize) {
+    metrics::gauge!(POOL_BUSY).set(busy as f64);
+    metrics::gauge!(POOL_QUEUED).set(queued as f64);
+}
+
+/// Background jobs waiting in the queue now.
+pub(crate) fn background_queue_depth(n: u64) {
+    metrics::gauge!(BACKGROUND_QUEUE_DEPTH).set(n as f64);
+}
+
+/// Open HTTP connections now.
+pub(crate) fn connections_open(n: usize) {
+    metrics::gauge!(CONNECTIONS_OPEN).set(n as f64);
+}
+
+/// One connection closed at once because the connection limit was reached.
+pub(crate) fn connection_refused() {
+    metrics::counter!(CONNECTIONS_REFUSED).increment(1);
+}
+
+/// The tracing span of one callback call: the Rust function's name and where it is declared.
+///
+/// Enter it (or `.instrument(..)` the future) around the call so that log lines of the
+/// callback carry `callback=... at=file:line`.
+pub(crate) fn callback_span(spec: &CallbackSpec) -> tracing::Span {
+    tracing::info_span!(
+        "callback",
+        callback = spec.name,
+        file = spec.file,
+        line = spec.line
+    )
+}
+
+/// Why the metrics route cannot render.
+#[derive(Debug, Clone, thiserror::Error)]
+pub(crate) enum MetricsError {
+    /// Another metrics recorder was installed in this process first (by the program itself).
+    #[error("another metrics recorder is installed in this process; its exporter has the numbers")]
+    OtherRecorder,
+}
+
+/// The process-wide Prometheus recorder, installed on first use.
+///
+/// Safe to call from several apps: the first call installs it, later calls share it. When the
+/// program installed a recorder of its own first, this is an error and the metrics go there.
+pub(crate) fn prometheus() -> Result<PrometheusHandle, MetricsError> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full(CALLBACK_DURATION.to_owned()),
+                    LATENCY_BUCKETS,
+                )
+                .ok()?;
+            match builder.install_recorder() {
+                Ok(handle) => {
+                    describe();
+                    let upkeep = handle.clone();
+                    // Fold histogram samples regularly even when nobody scrapes.
+                    let spawned = std::thread::Builder::new()
+                        .name("dash-metrics-upkeep".to_owned())
+                        .spawn(move || loop {
+                            std::thread::sleep(UPKEEP_EVERY);
+                            upkeep.run_upkeep();
+                        });
+                    if let Err(e) = spawned {
+                        tracing::warn!("metrics upkeep thread not started: {e}");
+                    }
+                    Some(handle)
+                }
+                Err(e) => {
+                    tracing::warn!("metrics route disabled: {e}");
+                    None
+                }
+            }
+        })
+        .clone()
+        .ok_or(MetricsError::OtherRecorder)
+}
+
+/// The Prometheus text exposition of every metric of the process.
+pub(crate) fn render(handle: &PrometheusHandle) -> String {
+    handle.run_upkeep();
+    handle.render()
+}
+
+/// Help texts and units, shown as `# HELP` lines.
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+    describe_counter!(
+        CALLBACK_CALLS,
+        "Callback calls by callback, HTTP status and outcome."
+    );
+    describe_counter!(
+        CALLBACK_ERRORS,
+        "Callback calls that failed on the server side."
+    );
+    describe_histogram!(
+        CALLBACK_DURATION,
+        Unit::Seconds,
+        "Callback latency from parsed request to answer."
+    );
+    describe_gauge!(POOL_BUSY, "Blocking-pool threads running a callback.");
+    describe_gauge!(
+        POOL_QUEUED,
+        "Callback calls waiting for a blocking-pool thread."
+    );
+    describe_gauge!(
+        BACKGROUND_QUEUE_DEPTH,
+        "Background jobs waiting in the queue."
+    );
+    describe_gauge!(CONNECTIONS_OPEN, "Open HTTP connections.");
+    describe_counter!(
+        CONNECTIONS_REFUSED,
+        "Connections closed at once because the connection limit was reached."
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_without_allocation() {
+        assert_eq!(status_label(200), "200");
+        assert_eq!(status_label(299), "2xx");
+        assert_eq!(status_label(418), "4xx");
+        assert_eq!(status_label(42), "other");
+        assert_eq!(outcome_label(204), "prevented");
+        assert_eq!(outcome_label(200), "ok");
+        assert_eq!(outcome_label(400), "rejected");
+        assert_eq!(outcome_label(500), "error");
+    }
+
+    #[test]
+    fn recorder_renders_every_family() {
+        let handle = prometheus().expect("first recorder of the test process");
+        // A second app in the same process gets the same recorder.
+        assert!(prometheus().is_ok());
+        callback_finished("observability_test_cb", 200, Duration::from_millis(3));
+        callback_finished("observability_test_cb", 500, Duration::from_millis(30));
+        pool_state(2, 5);
+        background_queue_depth(7);
+        let text = render(&handle);
+        assert!(text.contains(
+            r#"dash_callback_calls_total{callback="observability_test_cb",status="200",outcome="ok"} 1"#
+        ), "{text}");
+        assert!(text.contains(r#"dash_callback_errors_total{callback="observability_test_cb"} 1"#));
+        assert!(text.contains(
+            r#"dash_callback_duration_seconds_bucket{callback="observability_test_cb",le="0.005"} 1"#
+        ), "{text}");
+        assert!(text.contains("dash_blocking_pool_queued 5"));
+        assert!(text.contains("dash_background_queue_depth 7"));
+    }
+}
