@@ -25,9 +25,11 @@
 pub mod app;
 pub mod assets;
 pub mod background;
+pub mod blocking;
 pub mod callback;
 pub mod components;
 pub mod dependencies;
+pub mod dispatch;
 pub mod ids;
 pub(crate) mod observability;
 pub mod pages;
@@ -35,6 +37,7 @@ pub mod patch;
 pub mod protocol;
 pub mod registry;
 pub mod server;
+pub mod signing;
 pub mod validation;
 
 pub use app::{Dash, Error};
@@ -63,7 +66,7 @@ pub mod prelude {
 pub mod __private {
     pub use crate::background::{run_blocking, Background, CacheSpec, JobContext};
     pub use crate::callback::dispatch::{
-        catch_panic, output_multi, output_named, output_none, output_single, result_multi,
+        catch_panic, catch_panic_async, output_multi, output_named, output_none, output_single, result_multi,
         result_named, result_none, result_single, Args, BoxFuture, CallResult, Clientside, Handler,
         IntoOutputs,
     };

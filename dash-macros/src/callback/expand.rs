@@ -53,7 +53,22 @@ fn output(dep: &Dep) -> TokenStream {
 
 /// The static description shared by server and clientside callbacks; `handler` is the
 /// expression of the `Handler`.
-fn submit(args: &CallbackArgs, name: &str, handler: TokenStream) -> TokenStream {
+fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions) -> TokenStream {
+    let RunOptions {
+        on_error,
+        timeout_ms,
+        blocking,
+    } = run;
+    let on_error = match on_error {
+        Some(f) => quote! { ::core::option::Option::Some(#f) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let timeout = match timeout_ms {
+        Some(ms) => {
+            quote! { ::core::option::Option::Some(::core::time::Duration::from_millis(#ms)) }
+        }
+        None => quote! { ::core::option::Option::None },
+    };
     let outputs: Vec<TokenStream> = args
         .output
         .as_ref()
@@ -97,7 +112,28 @@ fn submit(args: &CallbackArgs, name: &str, handler: TokenStream) -> TokenStream 
                 prevent_initial_call: #prevent,
                 running: &[#(#running),*],
                 handler: #handler,
+                on_error: #on_error,
+                timeout: #timeout,
+                blocking: #blocking,
             }
+        }
+    }
+}
+
+/// How the runtime runs a callback: its `on_error` function, `timeout` and `blocking`.
+struct RunOptions {
+    on_error: Option<TokenStream>,
+    timeout_ms: Option<u64>,
+    blocking: bool,
+}
+
+impl RunOptions {
+    /// Clientside and background callbacks: the runtime applies none of these.
+    fn none() -> Self {
+        RunOptions {
+            on_error: None,
+            timeout_ms: None,
+            blocking: false,
         }
     }
 }
@@ -190,6 +226,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
             args,
             &name_str,
             quote! { __dash::Handler::Background(&__DASH_BACKGROUND) },
+            RunOptions::none(),
         );
         return quote! {
             #[doc(hidden)]
@@ -203,34 +240,38 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         };
     }
 
+    // Panics are caught by the runtime, which hands errors and panics alike to `on_error`.
     let handler = if func.sig.asyncness.is_some() {
         quote! {
             fn __dash_handler(mut __args: __dash::Args) -> __dash::BoxFuture<'static, __dash::CallResult> {
                 ::std::boxed::Box::pin(async move {
                     #(#takes)*
                     let __ret = #fn_name(#(#arg_names),*).await;
-                    let __result: __dash::CallResult = #convert;
-                    #on_error
+                    #convert
                 })
             }
         }
     } else {
-        let call = if args.on_error.is_some() {
-            // With an on_error handler, a panic is an error the handler sees too.
-            quote! { __dash::catch_panic(move || #fn_name(#(#arg_names),*)) }
-        } else {
-            quote! { ::core::result::Result::<_, __dash::CallbackError>::Ok(#fn_name(#(#arg_names),*)) }
-        };
         quote! {
             fn __dash_handler(__args: &mut __dash::Args) -> __dash::CallResult {
                 #(#takes)*
-                let __result: __dash::CallResult = match #call {
-                    ::core::result::Result::Ok(__ret) => #convert,
-                    ::core::result::Result::Err(__panic) => ::core::result::Result::Err(__panic),
-                };
-                #on_error
+                let __ret = #fn_name(#(#arg_names),*);
+                #convert
             }
         }
+    };
+    let on_error_fn = args.on_error.as_ref().map(|handler| {
+        let handled = conversion(args, false, quote!(#handler(__err)), handler.span());
+        quote! {
+            fn __dash_on_error(__err: &__dash::CallbackError) -> __dash::CallResult {
+                #handled
+            }
+        }
+    });
+    let run = RunOptions {
+        on_error: on_error_fn.as_ref().map(|_| quote!(__dash_on_error)),
+        timeout_ms: checked.timeout_ms,
+        blocking: args.blocking.as_ref().is_none_or(|b| b.value),
     };
     let kind = if func.sig.asyncness.is_some() {
         quote!(Async)
@@ -241,6 +282,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         args,
         &name_str,
         quote! { __dash::Handler::#kind(__dash_handler) },
+        run,
     );
 
     quote! {
@@ -249,6 +291,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         const _: () = {
             use ::dash_runtime::__private as __dash;
             #handler
+            #on_error_fn
             #submit
         };
     }
@@ -267,7 +310,7 @@ pub fn clientside_registration(args: &CallbackArgs) -> TokenStream {
         (None, Some(f)) => f.value(),
         _ => "clientside".to_owned(),
     };
-    let submit = submit(args, &name, handler);
+    let submit = submit(args, &name, handler, RunOptions::none());
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
@@ -298,8 +341,11 @@ fn background_job(
     };
     let body = if func.sig.asyncness.is_some() {
         quote! {
-            let __ret = #fn_name(#progress_arg #(#arg_names),*).await;
-            let __result: __dash::CallResult = #convert;
+            let __result: __dash::CallResult =
+                match __dash::catch_panic_async(#fn_name(#progress_arg #(#arg_names),*)).await {
+                    ::core::result::Result::Ok(__ret) => #convert,
+                    ::core::result::Result::Err(__panic) => ::core::result::Result::Err(__panic),
+                };
             #on_error
         }
     } else {

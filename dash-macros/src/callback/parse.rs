@@ -13,6 +13,8 @@ pub const KEYS: &[&str] = &[
     "prevent_initial_call",
     "running",
     "on_error",
+    "timeout",
+    "blocking",
     "background",
 ];
 
@@ -45,6 +47,10 @@ pub struct CallbackArgs {
     pub running: Vec<(Dep, syn::Expr, syn::Expr)>,
     /// `on_error = handler`.
     pub on_error: Option<syn::Path>,
+    /// `timeout = "30s"`.
+    pub timeout: Option<LitStr>,
+    /// `blocking = false`.
+    pub blocking: Option<LitBool>,
     /// `background = true`.
     pub background: Option<LitBool>,
     /// Background-only options given as expressions (key and value tokens): every key of
@@ -391,6 +397,8 @@ impl Parse for CallbackArgs {
             prevent_initial_call: None,
             running: Vec::new(),
             on_error: None,
+            timeout: None,
+            blocking: None,
             background: None,
             background_options: Vec::new(),
             progress: None,
@@ -437,6 +445,8 @@ impl Parse for CallbackArgs {
                 "prevent_initial_call" => args.prevent_initial_call = Some(input.parse()?),
                 "running" => args.running = parse_running(input)?,
                 "on_error" => args.on_error = Some(input.parse()?),
+                "timeout" => args.timeout = Some(input.parse()?),
+                "blocking" => args.blocking = Some(input.parse()?),
                 "background" => args.background = Some(input.parse()?),
                 "progress" | "cancel" => {
                     args.background_keys.push(key_ident.clone());

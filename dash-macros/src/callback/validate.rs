@@ -37,6 +37,8 @@ pub struct Checked {
     pub ret: Ret,
     /// Set for `background = true`.
     pub background: Option<BackgroundChecked>,
+    /// `timeout`, in milliseconds.
+    pub timeout_ms: Option<u64>,
 }
 
 /// The options of a background callback, checked.
@@ -473,12 +475,79 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
         progress_param,
         ..check_background(args, &slots, &slot_names, errors)
     });
+    let timeout_ms = check_run_options(args, func, background_on, errors);
     Checked {
         arg_types,
         slots,
         ret,
         background,
+        timeout_ms,
     }
+}
+
+/// `timeout` and `blocking`: options of regular server callbacks. Returns the timeout in
+/// milliseconds.
+fn check_run_options(
+    args: &CallbackArgs,
+    func: &ItemFn,
+    background_on: bool,
+    errors: &mut Errors,
+) -> Option<u64> {
+    if let Some(b) = &args.blocking {
+        if background_on {
+            errors.spanned(b, "`blocking` is not an option of background callbacks: their jobs already run outside the request");
+        } else if func.sig.asyncness.is_some() {
+            errors.spanned(b, "`blocking` is for plain `fn` callbacks: an `async fn` callback already runs on the async runtime");
+        }
+    }
+    let lit = args.timeout.as_ref()?;
+    if background_on {
+        errors.spanned(lit, "`timeout` is not an option of background callbacks: a job runs until it ends or is cancelled (see `cancel`)");
+        return None;
+    }
+    match parse_duration_ms(&lit.value()) {
+        Some(0) => {
+            errors.spanned(lit, "`timeout` must be above zero");
+            None
+        }
+        Some(ms) => Some(ms),
+        None => {
+            errors.spanned(
+                lit,
+                "`timeout` must be a duration such as \"500ms\", \"30s\", \"2m\" or \"1h30m\"",
+            );
+            None
+        }
+    }
+}
+
+/// `"500ms"`, `"30s"`, `"2m"`, `"1h30m"` in milliseconds; `None` if malformed or too long.
+pub fn parse_duration_ms(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let factor = match rest[..unit_len].trim() {
+            "ms" => 1,
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total = total.checked_add(n.checked_mul(factor)?)?;
+    }
+    Some(total)
 }
 
 /// The key of an option as the user wrote it, for errors.
@@ -728,6 +797,12 @@ pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
     if let Some(path) = &args.on_error {
         errors.spanned(path, "`on_error` is for server callbacks; a clientside callback handles its errors in JavaScript");
     }
+    if let Some(lit) = &args.timeout {
+        errors.spanned(lit, "`timeout` is for server callbacks; a clientside callback runs in the browser");
+    }
+    if let Some(b) = &args.blocking {
+        errors.spanned(b, "`blocking` is for server callbacks; a clientside callback runs in the browser");
+    }
     for (_, group) in [&args.input_groups, &args.state_groups]
         .iter()
         .flat_map(|g| &g.groups)
@@ -771,5 +846,22 @@ pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
             proc_macro2::Span::call_site(),
             "clientside_callback! needs its JavaScript: `js = \"function(..) {..}\"`, or `namespace = \"..\", function = \"..\"` for a function defined in an assets file",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration_ms;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("500ms"), Some(500));
+        assert_eq!(parse_duration_ms("30s"), Some(30_000));
+        assert_eq!(parse_duration_ms("2m"), Some(120_000));
+        assert_eq!(parse_duration_ms("1h30m"), Some(5_400_000));
+        assert_eq!(parse_duration_ms(" 0s "), Some(0));
+        for bad in ["", "30", "s", "1.5s", "10 sec", "-1s", "99999999999999999999h"] {
+            assert_eq!(parse_duration_ms(bad), None, "{bad}");
+        }
     }
 }

@@ -45,6 +45,8 @@ pub(crate) struct Settings {
     pub url_base_pathname: Option<String>,
     pub routes_pathname_prefix: Option<String>,
     pub requests_pathname_prefix: Option<String>,
+    /// The app's name (`Dash::name`).
+    pub name: Option<String>,
     pub suppress_callback_exceptions: Option<bool>,
     pub serve_locally: Option<bool>,
     pub prevent_initial_callbacks: Option<bool>,
@@ -55,9 +57,12 @@ pub(crate) struct Settings {
     pub meta_tags: Vec<Vec<(String, String)>>,
     pub show_undo_redo: Option<bool>,
     pub max_request_body: Option<usize>,
+    pub callback_threads: Option<usize>,
+    pub callback_queue: Option<usize>,
     pub allow_missing_ids: Vec<String>,
     pub host: Option<String>,
     pub port: Option<u16>,
+    pub server: crate::server::ServerSettings,
 }
 
 /// Dev-tools flags (all on in debug mode unless overridden by `DASH_*` variables).
@@ -112,6 +117,10 @@ pub struct Config {
     pub show_undo_redo: bool,
     /// Largest request body.
     pub max_request_body: usize,
+    /// Threads of the blocking pool that runs sync callbacks and layout functions.
+    pub callback_threads: usize,
+    /// Calls that may wait for a pool thread before new ones are answered 503.
+    pub callback_queue: usize,
     /// Ids allowed to be missing from the layout at start-up.
     pub allow_missing_ids: Vec<String>,
     /// The layout the front end checks callbacks against when the live layout is not all of
@@ -122,6 +131,8 @@ pub struct Config {
     pub host: String,
     /// Listen port.
     pub port: u16,
+    /// HTTP settings: timeouts, connection limit, shutdown grace, compression, metrics route.
+    pub server: crate::server::ServerOptions,
 }
 
 /// Reads environment variables; a trait so tests can supply their own.
@@ -153,6 +164,15 @@ fn env_bool(env: &dyn Env, name: &'static str) -> Result<Option<bool>, ConfigErr
 }
 
 impl Settings {
+    /// The app's name: `Dash::name`, else `DASH_APP_NAME` (which also gives the default
+    /// requests prefix, see `resolve`).
+    pub(crate) fn app_name(&self, env: &dyn Env) -> Option<String> {
+        self.name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| env.var("DASH_APP_NAME"))
+    }
+
     pub(crate) fn resolve(&self, env: &dyn Env) -> Result<Config, ConfigError> {
         let pick_str = |own: &Option<String>, name: &str| own.clone().or_else(|| env.var(name));
         let pick_bool =
@@ -237,6 +257,26 @@ impl Settings {
                 })?,
             },
         };
+        let count = |own: Option<usize>, name: &'static str| -> Result<Option<usize>, ConfigError> {
+            match own {
+                Some(n) => Ok(Some(n)),
+                None => env
+                    .var(name)
+                    .map(|v| {
+                        v.trim().parse::<usize>().map_err(|_| ConfigError::Env {
+                            name,
+                            value: v,
+                            expected: "a whole number",
+                        })
+                    })
+                    .transpose(),
+            }
+        };
+        let callback_threads = count(self.callback_threads, "DASH_CALLBACK_THREADS")?
+            .unwrap_or_else(crate::blocking::default_threads)
+            .max(1);
+        let callback_queue = count(self.callback_queue, "DASH_CALLBACK_QUEUE")?
+            .unwrap_or_else(|| crate::blocking::default_queue(callback_threads));
 
         Ok(Config {
             title: self.title.clone().unwrap_or_else(|| "Dash".to_owned()),
@@ -268,6 +308,8 @@ impl Settings {
             meta_tags: self.meta_tags.clone(),
             show_undo_redo: self.show_undo_redo.unwrap_or(false),
             max_request_body,
+            callback_threads,
+            callback_queue,
             allow_missing_ids: self.allow_missing_ids.clone(),
             validation_layout: None,
             host: self
@@ -276,6 +318,7 @@ impl Settings {
                 .or_else(|| env.var("HOST"))
                 .unwrap_or_else(|| "127.0.0.1".to_owned()),
             port,
+            server: self.server.resolve(&|name| env.var(name))?,
         })
     }
 }

@@ -53,6 +53,15 @@ impl Dash {
         self
     }
 
+    /// The app's name (default: `DASH_APP_NAME`, else the name of the crate that defines the
+    /// callbacks). It names the background manager's SQLite file and Redis keys, which every
+    /// web process and worker of the app shares; see [`crate::background`]. It does not
+    /// change any URL.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.settings.name = Some(name.into());
+        self
+    }
+
     /// The title shown while callbacks run (default `Updating...`); `None` disables it.
     pub fn update_title(mut self, title: Option<&str>) -> Self {
         self.settings.update_title = Some(title.map(str::to_owned));
@@ -165,10 +174,88 @@ impl Dash {
         self
     }
 
+    /// Threads that run synchronous callbacks, layout functions and `on_error` handlers
+    /// (otherwise `DASH_CALLBACK_THREADS`; default 8 per core, at least 8). Plain `fn`
+    /// callbacks may block (a database query, a long computation): they run here, never on
+    /// the threads that serve requests, so at most this many run at once.
+    ///
+    /// ```
+    /// use dash_runtime::prelude::*;
+    /// let app = Dash::new().callback_threads(32).callback_queue(256);
+    /// ```
+    pub fn callback_threads(mut self, threads: usize) -> Self {
+        self.settings.callback_threads = Some(threads);
+        self
+    }
+
+    /// Calls that may wait for a callback thread (otherwise `DASH_CALLBACK_QUEUE`; default 4
+    /// per thread). When every thread is busy and the queue is full, further calls are
+    /// answered `503 Service Unavailable` with `Retry-After` instead of piling up.
+    pub fn callback_queue(mut self, calls: usize) -> Self {
+        self.settings.callback_queue = Some(calls);
+        self
+    }
+
     /// Interface and port to listen on (otherwise `HOST`/`PORT`, default 127.0.0.1:8050).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.settings.host = Some(addr.ip().to_string());
         self.settings.port = Some(addr.port());
+        self
+    }
+
+    /// How long in-flight requests may take to finish once SIGTERM or Ctrl-C arrives
+    /// (otherwise `DASH_SHUTDOWN_GRACE` in seconds; default 30 s). New connections are
+    /// refused at once; answers still running after the grace period are dropped.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use dash_runtime::prelude::*;
+    /// let app = Dash::new().shutdown_grace(Duration::from_secs(10));
+    /// ```
+    pub fn shutdown_grace(mut self, grace: std::time::Duration) -> Self {
+        self.settings.server.shutdown_grace = Some(grace);
+        self
+    }
+
+    /// How long a client may take to send a request's headers before the connection is
+    /// closed (otherwise `DASH_HEADER_TIMEOUT` in seconds; default 10 s).
+    pub fn header_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.settings.server.header_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest pause allowed while a request body arrives (otherwise `DASH_BODY_TIMEOUT`
+    /// in seconds; default 30 s).
+    pub fn body_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.settings.server.body_timeout = Some(timeout);
+        self
+    }
+
+    /// Open connections at most; further clients wait in the listen queue (otherwise
+    /// `DASH_MAX_CONNECTIONS`; default 4096).
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.settings.server.max_connections = Some(connections);
+        self
+    }
+
+    /// Compress answers of 1 KiB and more (JSON, HTML, scripts, styles) with gzip, Brotli or
+    /// zstd as the client accepts (otherwise `DASH_COMPRESS`; default on), like Dash's
+    /// `compress=True`.
+    pub fn compress(mut self, compress: bool) -> Self {
+        self.settings.server.compress = Some(compress);
+        self
+    }
+
+    /// Serve Prometheus metrics at this path (otherwise `DASH_METRICS_PATH`; default: not
+    /// served). Callback calls, errors and latency, blocking-pool and background-queue state;
+    /// see the metric names in the README.
+    ///
+    /// ```
+    /// use dash_runtime::prelude::*;
+    /// let app = Dash::new().metrics("/_dash-metrics");
+    /// ```
+    pub fn metrics(mut self, path: impl Into<String>) -> Self {
+        self.settings.server.metrics_path = Some(Some(path.into()));
         self
     }
 
@@ -227,17 +314,31 @@ impl Dash {
     /// Run background jobs from the Redis queue instead of serving, until Ctrl-C or SIGTERM.
     /// [`run`](Self::run) does this when the program is started with `--worker` or
     /// `DASH_WORKER=1`.
-    pub async fn work(self) -> Result<(), Error> {
+    pub async fn work(mut self) -> Result<(), Error> {
         let manager = self
-            .background
+            .named_background()
             .unwrap_or_else(crate::background::BackgroundManager::from_env);
         crate::background::run_worker(manager, crate::background::shutdown_signal()).await?;
         Ok(())
     }
 
     /// Resolve settings, collect callbacks and prepare the front end.
-    pub async fn build(self) -> Result<DashServer, Error> {
+    pub async fn build(mut self) -> Result<DashServer, Error> {
+        self.background = self.named_background();
         DashServer::build(self).await
+    }
+
+    /// The background manager, given the app's name when [`name`](Self::name) set one.
+    fn named_background(&mut self) -> Option<crate::background::BackgroundManager> {
+        let manager = self.background.take();
+        match self.settings.name.clone().filter(|n| !n.trim().is_empty()) {
+            Some(name) => Some(
+                manager
+                    .unwrap_or_else(crate::background::BackgroundManager::from_env)
+                    .app_name(name),
+            ),
+            None => manager,
+        }
     }
 
     /// Build and serve until Ctrl-C, on the current Tokio runtime.
@@ -274,4 +375,9 @@ impl Dash {
 /// The process environment, as settings read it.
 pub(crate) fn config_env() -> config::ProcessEnv {
     config::ProcessEnv
+}
+
+/// `DASH_APP_NAME`: the app's name when [`Dash::name`] is not used (background managers read it).
+pub(crate) fn env_app_name() -> Option<String> {
+    config::Settings::default().app_name(&config_env())
 }

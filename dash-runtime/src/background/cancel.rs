@@ -59,6 +59,10 @@ pub(crate) fn with_cancel_helpers(
                 prevent_initial_call: Some(true),
                 running: &[],
                 handler: Handler::Sync(answer),
+                on_error: None,
+                timeout: None,
+                // Answers at once: no need for a pool thread.
+                blocking: false,
             })));
         }
     }

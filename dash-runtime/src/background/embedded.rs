@@ -6,19 +6,30 @@
 //! kept in the file, and any process can answer any poll. A process that dies mid-job stops
 //! renewing the job's lease; another process using the same file takes the job over (a new
 //! attempt, which fences out the old one's writes) and runs it again.
+//!
+//! Each process runs at most `concurrency` jobs at once (`DASH_WORKER_CONCURRENCY`, default
+//! 4). A new job is stored as `queued`; any process with a free slot takes the oldest queued
+//! job (or a job whose lease lapsed). Leases are renewed every second (or a third of the
+//! lease, when shorter), so a dead process's job is taken over about one lease (default 5 s)
+//! after its last renewal. On shutdown, `hand_over` puts this process's running
+//! jobs back in the queue at once.
+//!
+//! The file is created with mode 0600 in a directory created with mode 0700 (Unix).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use super::job::CancelToken;
 use super::record::{ms, now_ms, JobInfo, JobPayload, JobState, Outcome, PollRead};
 use super::runner::{self, Lookup};
-use super::store::{encode_side_updates, Claim, NewJob, Store, StoreFuture};
+use super::store::{encode_side_updates, payload_at_rest, Claim, NewJob, Store, StoreFuture};
 use super::{BackgroundError, Settings};
 
 const SCHEMA: &str = "
@@ -40,6 +51,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, state);
 CREATE INDEX IF NOT EXISTS jobs_lease ON jobs(state, lease_until);
 CREATE INDEX IF NOT EXISTS jobs_expiry ON jobs(expires_at);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs(state, created_at);
 CREATE TABLE IF NOT EXISTS side_updates (
     seq   INTEGER PRIMARY KEY AUTOINCREMENT,
     job   TEXT NOT NULL,
@@ -57,11 +69,33 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 ";
 
-/// The default database file: `<cache dir>/background/<program name>.sqlite3`.
-pub(crate) fn default_path(cache_dir: &Path) -> PathBuf {
+/// The default database file: `<cache dir>/background/<app name>.sqlite3`.
+pub(crate) fn default_path(cache_dir: &Path, app_name: &str) -> PathBuf {
     cache_dir
         .join("background")
-        .join(format!("{}.sqlite3", super::program_name()))
+        .join(format!("{app_name}.sqlite3"))
+}
+
+/// Create `dir` (and missing parents) readable by this user only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Create the database file, readable by this user only, unless it exists.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// One SQLite connection, used from Tokio's blocking pool.
@@ -73,11 +107,15 @@ struct Db {
 impl Db {
     fn open(path: &Path) -> Result<Db, BackgroundError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| BackgroundError::Directory {
+            create_private_dir(dir).map_err(|source| BackgroundError::Directory {
                 path: dir.display().to_string(),
                 source,
             })?;
         }
+        create_private_file(path).map_err(|source| BackgroundError::Directory {
+            path: path.display().to_string(),
+            source,
+        })?;
         let err = |e| BackgroundError::sqlite(path, e);
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(Duration::from_secs(30)).map_err(err)?;
@@ -113,6 +151,12 @@ struct Local {
     token: CancelToken,
 }
 
+/// How often the maintenance loop looks for queued jobs and cancellations.
+const TICK: Duration = Duration::from_millis(200);
+
+/// The longest time between two lease renewals.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
 /// The embedded manager.
 pub(crate) struct Embedded {
     db: Arc<Db>,
@@ -120,6 +164,12 @@ pub(crate) struct Embedded {
     lookup: Lookup,
     settings: Settings,
     local: Mutex<HashMap<String, Local>>,
+    /// One permit per job this process may run at once.
+    permits: Arc<Semaphore>,
+    /// Wakes the maintenance loop: a job was queued or a slot freed.
+    wake: Notify,
+    /// Set by [`give_back`](Self::give_back): no more jobs are taken.
+    stopping: AtomicBool,
     me: Weak<Embedded>,
 }
 
@@ -140,8 +190,11 @@ impl Embedded {
             db,
             owner,
             lookup,
+            permits: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             settings,
             local: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+            stopping: AtomicBool::new(false),
             me: me.clone(),
         });
         tokio::spawn(maintain(Arc::downgrade(&manager)));
@@ -157,8 +210,8 @@ impl Embedded {
         self.local.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Run a claimed job on this runtime.
-    fn spawn(&self, claim: Claim) {
+    /// Run a claimed job on this runtime, holding one of the process's slots.
+    fn spawn(&self, claim: Claim, permit: OwnedSemaphorePermit) {
         let Some(this) = self.me.upgrade() else {
             return;
         };
@@ -175,10 +228,14 @@ impl Embedded {
             let attempt = claim.attempt;
             let store: Arc<dyn Store> = this.clone();
             runner::run(&this.lookup, store, claim, token).await;
-            let mut locals = this.locals();
-            if locals.get(&id).is_some_and(|l| l.attempt == attempt) {
-                locals.remove(&id);
+            {
+                let mut locals = this.locals();
+                if locals.get(&id).is_some_and(|l| l.attempt == attempt) {
+                    locals.remove(&id);
+                }
             }
+            drop(permit);
+            this.wake.notify_one();
         });
     }
 
@@ -230,26 +287,37 @@ impl Embedded {
         Ok(())
     }
 
-    /// Take over jobs whose process stopped renewing their lease.
-    async fn reclaim(&self) -> Result<(), BackgroundError> {
+    /// Take the oldest queued jobs and jobs whose process stopped renewing their lease, as
+    /// many as this process has free slots.
+    async fn take_jobs(&self) -> Result<(), BackgroundError> {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let free = self.permits.available_permits();
+        if free == 0 {
+            return Ok(());
+        }
         let owner = self.owner.clone();
         let lease = ms(self.settings.lease);
+        let limit = i64::try_from(free).unwrap_or(i64::MAX);
         let claims: Vec<Claim> = self
             .db
             .call(move |c| {
                 let now = now_ms();
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let stale: Vec<(String, u32)> = {
+                let found: Vec<(String, u32, String)> = {
                     let mut stmt = tx.prepare_cached(
-                        "SELECT id, attempt FROM jobs
-                         WHERE state IN ('queued', 'running') AND lease_until < ?1 AND expires_at > ?1
-                         ORDER BY created_at LIMIT 16",
+                        "SELECT id, attempt, state FROM jobs
+                         WHERE expires_at > ?1
+                           AND (state = 'queued' OR (state = 'running' AND lease_until < ?1))
+                         ORDER BY created_at, rowid LIMIT ?2",
                     )?;
-                    let rows = stmt.query_map(params![now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    let rows = stmt
+                        .query_map(params![now, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                     rows.collect::<rusqlite::Result<_>>()?
                 };
                 let mut claims = Vec::new();
-                for (id, attempt) in stale {
+                for (id, attempt, state) in found {
                     tx.execute(
                         "UPDATE jobs SET attempt = ?2, owner = ?3, lease_until = ?4, state = 'running'
                          WHERE id = ?1",
@@ -260,6 +328,9 @@ impl Embedded {
                         params![id],
                         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )?;
+                    if state == "running" {
+                        tracing::warn!(job = %id, attempt = attempt + 1, "taking over a job whose process stopped");
+                    }
                     claims.push((id, attempt + 1, payload, cache_key, ttl_ms));
                 }
                 tx.commit()?;
@@ -284,15 +355,49 @@ impl Embedded {
             })
             .collect();
         for claim in claims {
-            tracing::warn!(job = %claim.id, attempt = claim.attempt, "taking over a job whose process stopped");
             if claim.attempt > self.settings.max_attempts {
                 let outcome = runner::abandoned(claim.attempt - 1);
                 self.finish(&claim, &outcome).await?;
-            } else {
-                self.spawn(claim);
+                continue;
+            }
+            match self.permits.clone().try_acquire_owned() {
+                Ok(permit) => self.spawn(claim, permit),
+                Err(_) => {
+                    // Cannot happen (only this loop takes slots); the lease lapses and the
+                    // job is taken again.
+                    tracing::warn!(job = %claim.id, "no free slot for a claimed job");
+                }
             }
         }
         Ok(())
+    }
+
+    /// Stop taking jobs and hand this process's running jobs over: they go back to the
+    /// queue at once (another process sharing the file, or the next one started, takes
+    /// them as a new attempt) and their local runs are cancelled.
+    async fn give_back(&self) -> Result<usize, BackgroundError> {
+        self.stopping.store(true, Ordering::SeqCst);
+        let owner = self.owner.clone();
+        let released = self
+            .db
+            .call(move |c| {
+                c.execute(
+                    "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL
+                     WHERE owner = ?1 AND state = 'running'",
+                    params![owner],
+                )
+            })
+            .await?;
+        for local in self.locals().values() {
+            local.token.cancel();
+        }
+        if released > 0 {
+            tracing::info!(
+                jobs = released,
+                "handed running background jobs over to other processes"
+            );
+        }
+        Ok(released)
     }
 
     /// Delete expired jobs, their reports and expired cache entries.
@@ -313,26 +418,27 @@ impl Embedded {
     }
 }
 
-/// The maintenance loop: cancellations, leases, take-overs and expiry, until the manager is
-/// dropped.
+/// The maintenance loop: cancellations, leases, taking jobs and expiry, until the manager
+/// is dropped.
 async fn maintain(manager: Weak<Embedded>) {
-    let tick = Duration::from_millis(200);
     let mut ticks: u64 = 0;
     loop {
-        tokio::time::sleep(tick).await;
+        {
+            let Some(m) = manager.upgrade() else { return };
+            let _ = tokio::time::timeout(TICK, m.wake.notified()).await;
+        }
         ticks += 1;
         let Some(m) = manager.upgrade() else { return };
         let every = |d: Duration| {
-            let n = (d.as_millis() / tick.as_millis()).max(1);
+            let n = (d.as_millis() / TICK.as_millis()).max(1);
             ticks % u64::try_from(n).unwrap_or(u64::MAX) == 0
         };
-        let lease = m.settings.lease;
         let mut result = m.watch_cancellations().await;
-        if result.is_ok() && every(lease / 3) {
+        if result.is_ok() && every(HEARTBEAT.min(m.settings.lease / 3)) {
             result = m.heartbeat().await;
         }
-        if result.is_ok() && every(lease / 2) {
-            result = m.reclaim().await;
+        if result.is_ok() {
+            result = m.take_jobs().await;
         }
         if result.is_ok() && every(m.settings.sweep_every) {
             result = m.sweep().await;
@@ -398,42 +504,28 @@ impl Store for Embedded {
 
     fn submit(&self, job: NewJob) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let payload = serde_json::to_string(&job.payload)
-                .map_err(|e| BackgroundError::Corrupt(e.to_string()))?;
-            let owner = self.owner.clone();
-            let lease = ms(self.settings.lease);
-            let (id, callback, cache_key, ttl) = (
-                job.id.clone(),
-                job.payload.callback.clone(),
-                job.cache_key.clone(),
-                job.ttl_ms,
-            );
+            let payload = payload_at_rest(&job.payload, &self.settings.keep_headers)?;
+            let (id, callback, cache_key, ttl) =
+                (job.id, job.payload.callback, job.cache_key, job.ttl_ms);
             self.db
                 .call(move |c| {
                     let now = now_ms();
                     c.execute(
-                        "INSERT INTO jobs (id, callback, state, attempt, owner, lease_until, payload,
-                                           cache_key, ttl_ms, expires_at, created_at)
-                         VALUES (?1, ?2, 'running', 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![id, callback, owner, now + lease, payload, cache_key, ttl, now + ttl, now],
+                        "INSERT INTO jobs (id, callback, state, attempt, payload, cache_key, ttl_ms,
+                                           expires_at, created_at)
+                         VALUES (?1, ?2, 'queued', 0, ?3, ?4, ?5, ?6, ?7)",
+                        params![id, callback, payload, cache_key, ttl, now + ttl, now],
                     )
                 })
                 .await?;
-            self.spawn(Claim {
-                id: job.id,
-                attempt: 1,
-                payload: job.payload,
-                cache_key: job.cache_key,
-                ttl_ms: job.ttl_ms,
-            });
+            self.wake.notify_one();
             Ok(())
         })
     }
 
     fn submit_done(&self, job: NewJob, outcome: Outcome) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let payload = serde_json::to_string(&job.payload)
-                .map_err(|e| BackgroundError::Corrupt(e.to_string()))?;
+            let payload = payload_at_rest(&job.payload, &self.settings.keep_headers)?;
             let outcome = outcome.to_json();
             self.db
                 .call(move |c| {
@@ -651,5 +743,9 @@ impl Store for Embedded {
                 })
                 .await
         })
+    }
+
+    fn hand_over(&self) -> StoreFuture<'_, usize> {
+        Box::pin(self.give_back())
     }
 }

@@ -1,27 +1,167 @@
-//! What a running job holds: its progress setter, its cancel token and the channel its
-//! `set_props` calls travel through.
+//! What a running job holds: its progress setter, its cancel token and the buffer its reports
+//! (`set_props` calls and progress) travel through to the store.
+//!
+//! The buffer is bounded. Progress is one slot (the latest value wins). `set_props` calls wait
+//! in a queue of at most [`MAX_PENDING_CALLS`]; when it is full, the queued calls are first
+//! coalesced (calls on the same id merge, later properties win — what a poll delivers anyway),
+//! and if that frees nothing the job waits until the store has taken the queue. A job on a
+//! current-thread runtime cannot wait without stopping the writer; its queue then holds at
+//! most one merged call per id.
 
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{watch, Notify};
 
 use crate::callback::dispatch::panic_error;
 use crate::callback::{callback_context, sync_scope, CallbackError};
 
-/// Something a job reported, in the order it reported it.
-#[derive(Debug)]
-pub(crate) enum JobEvent {
-    /// New progress values, one per progress output.
-    Progress(Vec<Value>),
-    /// One `set_props` call: the stringified id and the properties.
-    SetProps(String, Map<String, Value>),
-    /// The job ended: write what came before, then stop.
-    End,
+/// How many `set_props` calls of one job may wait for the store before the job waits.
+pub const MAX_PENDING_CALLS: usize = 256;
+
+/// What a job reported and the store has not taken yet.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    /// The latest progress values, one per progress output.
+    pub progress: Option<Vec<Value>>,
+    /// `set_props` calls in call order: the stringified id and the properties.
+    pub calls: Vec<(String, Map<String, Value>)>,
+}
+
+impl Batch {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.progress.is_none() && self.calls.is_empty()
+    }
+}
+
+#[derive(Default)]
+struct Pending {
+    progress: Option<Vec<Value>>,
+    calls: VecDeque<(String, Map<String, Value>)>,
+    /// The job ended: the writer takes what is left and stops.
+    ended: bool,
+    /// The writer stopped: reports have nowhere to go.
+    closed: bool,
+}
+
+/// The bounded buffer between a running job and the task that writes its reports.
+#[derive(Default)]
+pub(crate) struct Reports {
+    pending: Mutex<Pending>,
+    /// Wakes the writer.
+    ready: Notify,
+    /// Wakes a job waiting for room.
+    room: Condvar,
+}
+
+impl Reports {
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn progress(&self, values: Vec<Value>) {
+        let mut pending = self.lock();
+        if pending.closed {
+            return;
+        }
+        pending.progress = Some(values);
+        drop(pending);
+        self.ready.notify_one();
+    }
+
+    fn call(&self, id: String, props: Map<String, Value>) {
+        let mut pending = self.lock();
+        if pending.calls.len() >= MAX_PENDING_CALLS {
+            coalesce(&mut pending.calls);
+        }
+        if pending.calls.len() >= MAX_PENDING_CALLS && may_block() {
+            self.ready.notify_one();
+            pending = tokio::task::block_in_place(|| {
+                self.room
+                    .wait_while(pending, |p| !p.closed && p.calls.len() >= MAX_PENDING_CALLS)
+                    .unwrap_or_else(PoisonError::into_inner)
+            });
+        }
+        if pending.closed {
+            return;
+        }
+        pending.calls.push_back((id, props));
+        drop(pending);
+        self.ready.notify_one();
+    }
+
+    /// The job ended: the writer writes what is left, then stops.
+    pub(crate) fn end(&self) {
+        self.lock().ended = true;
+        self.ready.notify_one();
+    }
+
+    /// Writer side: the next batch, waiting for one; `None` once the job ended and everything
+    /// was taken (the buffer is then closed).
+    pub(crate) async fn next(&self) -> Option<Batch> {
+        loop {
+            {
+                let mut pending = self.lock();
+                if pending.closed {
+                    return None;
+                }
+                let batch = Batch {
+                    progress: pending.progress.take(),
+                    calls: pending.calls.drain(..).collect(),
+                };
+                if !batch.is_empty() {
+                    drop(pending);
+                    self.room.notify_all();
+                    return Some(batch);
+                }
+                if pending.ended {
+                    pending.closed = true;
+                    drop(pending);
+                    self.room.notify_all();
+                    return None;
+                }
+            }
+            self.ready.notified().await;
+        }
+    }
+
+    /// Stop for good: the writer stops, and whatever the job reports later is dropped.
+    pub(crate) fn close(&self) {
+        let mut pending = self.lock();
+        pending.closed = true;
+        pending.calls.clear();
+        pending.progress = None;
+        drop(pending);
+        self.room.notify_all();
+        self.ready.notify_one();
+    }
+}
+
+/// Whether this thread may wait: not on a current-thread runtime (whose only thread also runs
+/// the writer).
+fn may_block() -> bool {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread,
+        Err(_) => true,
+    }
+}
+
+/// Merge queued calls per id (later properties win), keeping the order in which ids first
+/// appear.
+fn coalesce(calls: &mut VecDeque<(String, Map<String, Value>)>) {
+    let mut merged: Vec<(String, Map<String, Value>)> = Vec::with_capacity(calls.len());
+    for (id, props) in calls.drain(..) {
+        match merged.iter_mut().find(|(seen, _)| *seen == id) {
+            Some((_, existing)) => existing.extend(props),
+            None => merged.push((id, props)),
+        }
+    }
+    calls.extend(merged);
 }
 
 /// The job's side of a background callback: handed to the job shim by the runtime.
@@ -32,7 +172,7 @@ pub struct JobContext {
 
 struct JobInner {
     token: CancelToken,
-    events: Option<mpsc::UnboundedSender<JobEvent>>,
+    reports: Option<Arc<Reports>>,
     progress_len: usize,
 }
 
@@ -46,15 +186,11 @@ impl std::fmt::Debug for JobContext {
 }
 
 impl JobContext {
-    pub(crate) fn new(
-        token: CancelToken,
-        events: mpsc::UnboundedSender<JobEvent>,
-        progress_len: usize,
-    ) -> Self {
+    pub(crate) fn new(token: CancelToken, reports: Arc<Reports>, progress_len: usize) -> Self {
         JobContext {
             inner: Arc::new(JobInner {
                 token,
-                events: Some(events),
+                reports: Some(reports),
                 progress_len,
             }),
         }
@@ -66,7 +202,7 @@ impl JobContext {
         JobContext {
             inner: Arc::new(JobInner {
                 token: CancelToken::new(),
-                events: None,
+                reports: None,
                 progress_len,
             }),
         }
@@ -85,16 +221,18 @@ impl JobContext {
         self.inner.token.clone()
     }
 
-    fn send(&self, event: JobEvent) {
-        if let Some(tx) = &self.inner.events {
-            // The receiver lives until the job's outcome is stored; a failed send means the
-            // job was abandoned (cancelled or superseded), so the event has nowhere to go.
-            let _ = tx.send(event);
+    /// Queue one `set_props` call. Waits while [`MAX_PENDING_CALLS`] calls are queued and
+    /// cannot be coalesced (see the module docs).
+    pub(crate) fn set_props(&self, id: String, props: Map<String, Value>) {
+        if let Some(reports) = &self.inner.reports {
+            reports.call(id, props);
         }
     }
 
-    pub(crate) fn set_props(&self, id: String, props: Map<String, Value>) {
-        self.send(JobEvent::SetProps(id, props));
+    fn set_progress(&self, values: Vec<Value>) {
+        if let Some(reports) = &self.inner.reports {
+            reports.progress(values);
+        }
     }
 }
 
@@ -165,7 +303,7 @@ impl<T: Serialize> Progress<T> {
                 return;
             }
         };
-        self.job.send(JobEvent::Progress(values));
+        self.job.set_progress(values);
     }
 }
 
@@ -350,18 +488,89 @@ mod tests {
 
     #[tokio::test]
     async fn progress_values_are_shaped_per_output() {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let job = JobContext::new(CancelToken::new(), tx, 2);
+        let reports = Arc::new(Reports::default());
+        let job = JobContext::new(CancelToken::new(), reports.clone(), 2);
         job.progress::<(u32, u32)>().set((3, 10));
         job.progress::<u32>().set(3); // wrong shape: ignored
-        let one = JobContext::new(CancelToken::new(), job.inner.events.clone().unwrap(), 1);
+        let batch = reports.next().await.unwrap_or_default();
+        assert_eq!(batch.progress, Some(vec![json!(3), json!(10)]));
+        let one = JobContext::new(CancelToken::new(), reports.clone(), 1);
         one.progress::<Vec<u32>>().set(vec![1, 2]);
-        drop((job, one));
+        one.progress::<Vec<u32>>().set(vec![3]); // the latest value wins
+        reports.end();
+        let batch = reports.next().await.unwrap_or_default();
+        assert_eq!(batch.progress, Some(vec![json!([3])]));
+        assert!(reports.next().await.is_none());
+    }
+
+    fn props(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_call_arrives_in_order_and_the_queue_stays_bounded() {
+        let reports = Arc::new(Reports::default());
+        let job = JobContext::new(CancelToken::new(), reports.clone(), 0);
+        let total = 10 * MAX_PENDING_CALLS;
+        let sender = tokio::task::spawn_blocking(move || {
+            for i in 0..total {
+                // Distinct ids: nothing can be coalesced, so the job has to wait.
+                job.set_props(format!("id{i}"), props(json!({"n": i})));
+            }
+        });
         let mut seen = Vec::new();
-        while let Some(JobEvent::Progress(v)) = rx.recv().await {
-            seen.push(Value::Array(v));
+        let mut largest = 0;
+        while seen.len() < total {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            let Some(batch) = reports.next().await else {
+                break;
+            };
+            largest = largest.max(batch.calls.len());
+            seen.extend(batch.calls);
         }
-        assert_eq!(seen, vec![json!([3, 10]), json!([[1, 2]])]);
+        assert!(sender.await.is_ok());
+        assert!(largest <= MAX_PENDING_CALLS, "{largest} calls were queued");
+        let expected: Vec<String> = (0..total).map(|i| format!("id{i}")).collect();
+        let ids: Vec<String> = seen.into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, expected);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_coalesces_calls_on_the_same_id() {
+        let reports = Arc::new(Reports::default());
+        let job = JobContext::new(CancelToken::new(), reports.clone(), 0);
+        // A current-thread runtime cannot wait: the queue coalesces instead.
+        for i in 0..(3 * MAX_PENDING_CALLS) {
+            job.set_props(format!("id{}", i % 2), props(json!({"n": i, "k": i % 3})));
+        }
+        let batch = reports.next().await.unwrap_or_default();
+        assert!(batch.calls.len() <= MAX_PENDING_CALLS);
+        let last: Vec<(String, Value)> = batch
+            .calls
+            .iter()
+            .rev()
+            .take(2)
+            .map(|(id, p)| (id.clone(), Value::Object(p.clone())))
+            .collect();
+        let n = 3 * MAX_PENDING_CALLS;
+        assert_eq!(
+            last,
+            vec![
+                ("id1".to_owned(), json!({"n": n - 1, "k": (n - 1) % 3})),
+                ("id0".to_owned(), json!({"n": n - 2, "k": (n - 2) % 3})),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_closed_buffer_drops_reports() {
+        let reports = Arc::new(Reports::default());
+        let job = JobContext::new(CancelToken::new(), reports.clone(), 1);
+        reports.close();
+        job.set_props("a".into(), props(json!({"x": 1})));
+        job.progress::<u32>().set(1);
+        reports.end();
+        assert!(reports.next().await.is_none());
     }
 
     #[tokio::test]

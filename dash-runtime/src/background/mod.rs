@@ -27,8 +27,10 @@
 //! Two managers store the jobs, behind one interface:
 //!
 //! - **embedded** (the default): an SQLite file in the app's cache directory
-//!   (`$DASH_RS_CACHE_DIR/background/<program>.sqlite3`); jobs run on the app's own runtime.
-//!   Several processes may share the file.
+//!   (`$DASH_RS_CACHE_DIR/background/<app name>.sqlite3`, created with mode 0600 in a
+//!   directory created with mode 0700); jobs run on the app's own runtime, at most
+//!   `DASH_WORKER_CONCURRENCY` (default 4) at once per process, the others wait in the queue
+//!   oldest first. Several processes may share the file.
 //! - **Redis** (when `REDIS_URL` is set, or [`BackgroundManager::redis`]): jobs go on a Redis
 //!   Stream; worker processes — the same program started with `--worker` or `DASH_WORKER=1` —
 //!   run them. Web processes keep no job state, so any number of web processes and workers can
@@ -52,16 +54,35 @@
 //!   a stale attempt can never overwrite a newer one's result;
 //! - job handles (`cacheKey`, `job`) are signed and bound to the page's `end_id`; forged or
 //!   foreign handles are answered 204;
-//! - job records, results and cache entries expire (`expire`, or the manager's result TTL).
+//! - job records, results and cache entries expire (`expire`, or the manager's result TTL);
+//! - a stored job keeps no request headers except those the app lists
+//!   ([`BackgroundManager::keep_headers`], `DASH_BACKGROUND_KEEP_HEADERS=x-user,x-team`):
+//!   cookies and `authorization` are never written to disk or Redis unless listed;
+//! - a job whose worker (or process) died is taken over about one lease after its last
+//!   heartbeat (lease 5 s by default, renewed every second); a stopping process hands its
+//!   jobs over at once ([`Jobs::hand_over`]), so a rolling restart loses none;
+//! - a store that cannot be reached (Redis down) is reported within seconds, as a
+//!   [`BackgroundError`] (an HTTP 503 to the browser), never a long hang; web processes and
+//!   workers reconnect by themselves when Redis comes back.
+//!
+//! # The app's name
+//!
+//! The SQLite file and the Redis keys (`dash-rs:<app name>:`) are named after the app, so
+//! that every web process and worker of one app — whatever their executables are called —
+//! share them. The name is, first found: [`Dash::name`](crate::Dash::name) (or
+//! [`BackgroundManager::app_name`] for a custom worker `main`), `DASH_APP_NAME`, the name of
+//! the crate that defines most of the program's callbacks (as Rust spells it, `my_app`), the
+//! executable's file name. Characters other than ASCII letters, digits, `.`, `_` and `-`
+//! become `_`.
 
 mod cache_key;
 mod cancel;
 mod embedded;
 mod error;
-mod http;
 mod job;
 mod record;
 mod redis;
+mod requests;
 mod runner;
 mod spec;
 mod store;
@@ -73,12 +94,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::BackgroundError;
-pub use job::{cancel_token, run_blocking, CancelToken, Cancelled, JobContext, Progress};
+pub use job::{
+    cancel_token, run_blocking, CancelToken, Cancelled, JobContext, Progress, MAX_PENDING_CALLS,
+};
 pub use record::{JobInfo, JobState};
 pub use spec::{Background, CacheSpec, JobFn};
 
 pub(crate) use cancel::{is_cancel_helper, with_cancel_helpers};
-pub(crate) use http::{cancel_requested, respond};
+pub(crate) use requests::{cancel_requested, JobRequest};
 
 use crate::registry::Registry;
 use runner::Lookup;
@@ -121,18 +144,24 @@ pub(crate) struct Settings {
     pub sweep_every: Duration,
     pub shutdown_grace: Duration,
     pub key_prefix: Option<String>,
+    /// Request headers kept in stored jobs (lower case).
+    pub keep_headers: Vec<String>,
+    /// The app's name (see the module docs); `None`: found at start-up.
+    pub app_name: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             result_ttl: Duration::from_secs(3600),
-            lease: Duration::from_secs(15),
+            lease: Duration::from_secs(5),
             max_attempts: 3,
             concurrency: 4,
             sweep_every: Duration::from_secs(30),
-            shutdown_grace: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(20),
             key_prefix: None,
+            keep_headers: Vec::new(),
+            app_name: None,
         }
     }
 }
@@ -169,8 +198,9 @@ impl BackgroundManager {
         }
     }
 
-    /// Redis when `REDIS_URL` is set, the embedded manager otherwise. `DASH_WORKER_CONCURRENCY`
-    /// and `DASH_BACKGROUND_KEY_PREFIX` are read too.
+    /// Redis when `REDIS_URL` is set, the embedded manager otherwise. `DASH_WORKER_CONCURRENCY`,
+    /// `DASH_BACKGROUND_KEY_PREFIX` and `DASH_BACKGROUND_KEEP_HEADERS` (comma-separated header
+    /// names) are read too.
     pub fn from_env() -> Self {
         let mut manager = match std::env::var("REDIS_URL") {
             Ok(url) if !url.trim().is_empty() => BackgroundManager::redis(url.trim()),
@@ -188,6 +218,9 @@ impl BackgroundManager {
                 manager.settings.key_prefix = Some(prefix);
             }
         }
+        if let Ok(headers) = std::env::var("DASH_BACKGROUND_KEEP_HEADERS") {
+            manager = manager.keep_headers(headers.split(','));
+        }
         manager
     }
 
@@ -204,7 +237,8 @@ impl BackgroundManager {
     }
 
     /// How long a running job may go without its worker's heartbeat before another worker
-    /// takes it over (default 15 s).
+    /// takes it over (default 5 s; heartbeats come every second, or every third of a shorter
+    /// lease). Every process of one app should use the same lease.
     pub fn lease(mut self, lease: Duration) -> Self {
         self.settings.lease = lease.max(Duration::from_millis(600));
         self
@@ -216,7 +250,9 @@ impl BackgroundManager {
         self
     }
 
-    /// Jobs one worker process runs at once (default 4; Redis workers only).
+    /// Jobs one process runs at once (default 4, `DASH_WORKER_CONCURRENCY`): a Redis worker,
+    /// or a web process of the embedded manager. Further jobs wait in the queue, oldest
+    /// first, and report `queued`.
     pub fn worker_concurrency(mut self, jobs: usize) -> Self {
         self.settings.concurrency = jobs.max(1);
         self
@@ -228,38 +264,116 @@ impl BackgroundManager {
         self
     }
 
-    /// How long a stopping worker waits for the jobs in hand (default 30 s).
+    /// How long a stopping Redis worker lets the jobs in hand finish before it hands them
+    /// over to other workers (default 20 s; keep it below the time your process manager
+    /// waits between SIGTERM and SIGKILL).
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.settings.shutdown_grace = grace;
         self
     }
 
-    /// The prefix of every Redis key (default `dash-rs:<program name>:`); web processes and
+    /// The prefix of every Redis key (default `dash-rs:<app name>:`); web processes and
     /// workers of one app must agree on it.
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.settings.key_prefix = Some(prefix.into());
         self
     }
 
-    fn prefix(&self) -> String {
+    /// Request headers a stored job keeps (and the job sees in its callback context), by
+    /// name, case-insensitive. Default: none — no cookie, no `authorization`, nothing is
+    /// written to the store unless listed here. `DASH_BACKGROUND_KEEP_HEADERS=a,b` sets it
+    /// from the environment.
+    pub fn keep_headers<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.settings.keep_headers = names
+            .into_iter()
+            .map(|n| n.as_ref().trim().to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        self
+    }
+
+    /// The app's name, which names the SQLite file and the Redis key prefix (see the
+    /// [module docs](self)). [`Dash::name`](crate::Dash::name) sets it for the app's own
+    /// processes; call this in a custom worker `main` that does not go through [`Dash`](crate::Dash).
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.settings.app_name = (!name.trim().is_empty()).then_some(name);
+        self
+    }
+
+    fn prefix(&self, app_name: &str) -> String {
         self.settings
             .key_prefix
             .clone()
-            .unwrap_or_else(|| format!("dash-rs:{}:", program_name()))
+            .unwrap_or_else(|| format!("dash-rs:{app_name}:"))
     }
 
-    fn embedded_path(path: &Option<PathBuf>) -> PathBuf {
+    fn embedded_path(path: &Option<PathBuf>, app_name: &str) -> PathBuf {
         path.clone().unwrap_or_else(|| {
             let dir = std::env::var_os("DASH_RS_CACHE_DIR")
                 .map(PathBuf::from)
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or_else(crate::assets::default_cache_dir);
-            embedded::default_path(&dir)
+            embedded::default_path(&dir, app_name)
         })
+    }
+
+    /// The app's name: set, `DASH_APP_NAME`, the callbacks' crate, the executable.
+    fn resolve_app_name(&self, registry: &Registry) -> String {
+        let name = self
+            .settings
+            .app_name
+            .clone()
+            .or_else(crate::app::env_app_name)
+            .or_else(|| callbacks_crate(registry))
+            .unwrap_or_else(program_name);
+        sanitize_name(&name)
     }
 }
 
-/// The file name of the running program (without extension), for default file and key names.
+/// The crate that defines most of the program's callbacks (ties: the first by name), from
+/// the `module_path!()` the callback macro records; the runtime's own callbacks do not count.
+fn callbacks_crate(registry: &Registry) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for callback in registry.callbacks() {
+        let krate = callback.spec.module.split("::").next().unwrap_or("");
+        if !krate.is_empty() && krate != "dash_runtime" {
+            *counts.entry(krate).or_default() += 1;
+        }
+    }
+    let most = counts.values().copied().max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == most)
+        .map(|(krate, _)| krate.to_owned())
+}
+
+/// A name safe in a file name and a Redis key.
+fn sanitize_name(name: &str) -> String {
+    let clean: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() || clean.chars().all(|c| c == '.') {
+        "app".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// The file name of the running program (without extension): the last fallback of the app's
+/// name.
 pub(crate) fn program_name() -> String {
     std::env::current_exe()
         .ok()
@@ -286,16 +400,19 @@ impl Service {
             return Ok(None);
         }
         let manager = manager.unwrap_or_else(BackgroundManager::from_env);
+        let app_name = manager.resolve_app_name(registry);
         let (store, description): (Arc<dyn Store>, String) = match &manager.kind {
             Kind::Embedded(path) => {
-                let path = BackgroundManager::embedded_path(path);
+                let path = BackgroundManager::embedded_path(path, &app_name);
                 let store = embedded::Embedded::open(&path, lookup, manager.settings.clone())?;
                 let description = format!("embedded (SQLite {})", store.path().display());
                 (store, description)
             }
             Kind::Redis(url) => {
-                let prefix = manager.prefix();
-                let store = redis::RedisStore::connect(url, &prefix).await?;
+                let prefix = manager.prefix(&app_name);
+                let store =
+                    redis::RedisStore::connect(url, &prefix, &manager.settings.keep_headers)
+                        .await?;
                 (
                     Arc::new(store),
                     format!("Redis (key prefix {prefix}; run workers with --worker)"),
@@ -308,6 +425,20 @@ impl Service {
             settings: manager.settings,
             description,
         })))
+    }
+
+    /// Shutdown: stop taking jobs in this process and hand its running jobs over to the other
+    /// processes at once (embedded manager: back to the queue in the shared file, for another
+    /// process or the next one started; Redis web processes run no jobs). Call it when the
+    /// process is asked to stop, before or while in-flight requests finish: jobs they start
+    /// are queued for other processes. Returns how many jobs were handed over; a failure is
+    /// logged too (the jobs are then taken over when their lease lapses).
+    pub(crate) async fn hand_over(&self) -> Result<usize, BackgroundError> {
+        let handed = self.store.hand_over().await;
+        if let Err(err) = &handed {
+            tracing::warn!("handing background jobs over failed: {err}");
+        }
+        handed
     }
 
     /// The secret shared by every process using this manager.
@@ -358,6 +489,14 @@ impl Jobs {
     pub fn describe(&self) -> &str {
         &self.service.description
     }
+
+    /// Shutdown: stop taking jobs in this process and hand its running jobs over to the
+    /// other processes at once; returns how many were handed over. The embedded manager puts
+    /// them back in the queue of the shared file (another process, or the next one started,
+    /// runs them as a new attempt); web processes of the Redis manager run no jobs.
+    pub async fn hand_over(&self) -> Result<usize, BackgroundError> {
+        self.service.hand_over().await
+    }
 }
 
 /// Whether this process was started as a worker: a `--worker` argument or `DASH_WORKER=1`.
@@ -369,7 +508,8 @@ pub fn worker_mode_requested() -> bool {
 }
 
 /// Run background jobs from the Redis queue until `shutdown` completes, then finish the jobs
-/// in hand (up to the manager's shutdown grace). Every `#[callback(background = true)]` of the
+/// in hand (up to the manager's shutdown grace) and hand the unfinished ones over to other
+/// workers at once. Every `#[callback(background = true)]` of the
 /// program can run here.
 ///
 /// [`Dash::run`](crate::Dash::run) calls this when the program is started with `--worker`
@@ -386,8 +526,11 @@ pub async fn run_worker(
     if lookup.is_empty() {
         return Err(BackgroundError::NothingToRun);
     }
-    let store = Arc::new(redis::RedisStore::connect(url, &manager.prefix()).await?);
-    worker::run(store, lookup, manager.settings.clone(), shutdown).await
+    let app_name = manager.resolve_app_name(&registry);
+    let prefix = manager.prefix(&app_name);
+    let store =
+        Arc::new(redis::RedisStore::connect(url, &prefix, &manager.settings.keep_headers).await?);
+    worker::run(store, lookup, manager.settings.clone(), &app_name, shutdown).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -410,5 +553,24 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe_in_files_and_keys() {
+        assert_eq!(sanitize_name("my_app"), "my_app");
+        assert_eq!(sanitize_name(" shop/front end "), "shop_front_end");
+        assert_eq!(sanitize_name(".."), "app");
+        assert_eq!(sanitize_name(""), "app");
+    }
+
+    #[test]
+    fn kept_headers_are_lower_case() {
+        let m = BackgroundManager::embedded().keep_headers(["X-User", " ", "Cookie "]);
+        assert_eq!(m.settings.keep_headers, ["x-user", "cookie"]);
     }
 }

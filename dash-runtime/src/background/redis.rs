@@ -17,6 +17,11 @@
 //! Every write a worker makes runs as a script that first checks that the worker's attempt is
 //! the job's latest and that the job still runs, so a worker that was presumed dead (and whose
 //! job another worker took over) cannot overwrite the newer attempt's result.
+//!
+//! Connections are bounded in time: connecting gives up after [`CONNECT_TIMEOUT`] (three
+//! attempts), a command after [`RESPONSE_TIMEOUT`], so an unreachable Redis is a
+//! [`BackgroundError`] within seconds. The connection manager reconnects by itself when Redis
+//! is back; the stream and its consumer group are recreated when they vanished.
 
 use std::time::Duration;
 
@@ -26,7 +31,7 @@ use redis::Script;
 use serde_json::{Map, Value};
 
 use super::record::{now_ms, JobInfo, JobPayload, JobState, Outcome, PollRead};
-use super::store::{encode_side_updates, Claim, NewJob, Store, StoreFuture};
+use super::store::{encode_side_updates, payload_at_rest, Claim, NewJob, Store, StoreFuture};
 use super::BackgroundError;
 
 /// The consumer group of the workers.
@@ -125,6 +130,13 @@ redis.call('XCLAIM', KEYS[2], ARGV[3], ARGV[4], 0, ARGV[5], 'JUSTID')
 return 1
 ";
 
+const RELEASE: &str = r"
+redis.call('HSET', KEYS[1], 'state', 'queued')
+redis.call('HDEL', KEYS[1], 'worker')
+redis.call('XCLAIM', KEYS[2], ARGV[3], ARGV[4], 0, ARGV[5], 'IDLE', ARGV[6], 'JUSTID')
+return 1
+";
+
 const ACK: &str = r"
 local a = redis.call('HGET', KEYS[1], 'attempt')
 if a and a ~= ARGV[1] then return 0 end
@@ -142,6 +154,7 @@ pub(crate) struct RedisStore {
     conn: ConnectionManager,
     client: redis::Client,
     prefix: String,
+    keep_headers: Vec<String>,
     scripts: Scripts,
 }
 
@@ -156,30 +169,46 @@ struct Scripts {
     side: Script,
     finish: Script,
     heartbeat: Script,
+    release: Script,
     ack: Script,
 }
 
-/// A connection whose commands may block for `block` (stream reads).
+/// How long one attempt to connect to Redis may take.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long Redis may take to answer a command (a blocking stream read: this beyond its
+/// block time).
+pub(crate) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A connection whose commands may block for `block` (stream reads). Reconnecting tries
+/// three times (about 0.1 s and 0.2 s apart), each attempt bounded by [`CONNECT_TIMEOUT`].
 pub(crate) async fn connect(
     client: &redis::Client,
     block: Duration,
 ) -> Result<ConnectionManager, BackgroundError> {
     let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(5)))
-        .set_response_timeout(Some(block + Duration::from_secs(10)))
-        .set_number_of_retries(3);
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(block + RESPONSE_TIMEOUT))
+        .set_number_of_retries(2)
+        .set_max_delay(Duration::from_secs(1));
     Ok(client.get_connection_manager_with_config(config).await?)
 }
 
 impl RedisStore {
-    /// Connect, and create the stream and its consumer group when missing.
-    pub(crate) async fn connect(url: &str, prefix: &str) -> Result<RedisStore, BackgroundError> {
+    /// Connect, and create the stream and its consumer group when missing. Stored jobs keep
+    /// only the request headers named in `keep_headers`.
+    pub(crate) async fn connect(
+        url: &str,
+        prefix: &str,
+        keep_headers: &[String],
+    ) -> Result<RedisStore, BackgroundError> {
         let client = redis::Client::open(url)?;
         let conn = connect(&client, Duration::ZERO).await?;
         let store = RedisStore {
             conn,
             client,
             prefix: prefix.to_owned(),
+            keep_headers: keep_headers.to_vec(),
             scripts: Scripts {
                 submit: Script::new(SUBMIT),
                 submit_done: Script::new(SUBMIT_DONE),
@@ -191,6 +220,7 @@ impl RedisStore {
                 side: fenced(SIDE),
                 finish: fenced(FINISH),
                 heartbeat: fenced(HEARTBEAT),
+                release: fenced(RELEASE),
                 ack: Script::new(ACK),
             },
         };
@@ -283,6 +313,30 @@ impl RedisStore {
         Ok(done == 1)
     }
 
+    /// Worker side (shutdown): give a running job back: it is `queued` again and its stream
+    /// entry looks long idle, so the next `XAUTOCLAIM` of any worker takes it at once.
+    pub(crate) async fn release(
+        &self,
+        claim: &Claim,
+        entry: &str,
+        worker: &str,
+    ) -> Result<bool, BackgroundError> {
+        let done: i64 = self
+            .scripts
+            .release
+            .key(self.key("job", &claim.id))
+            .key(self.stream())
+            .arg(claim.attempt)
+            .arg(claim.ttl_ms)
+            .arg(GROUP)
+            .arg(worker)
+            .arg(entry)
+            .arg(86_400_000)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(done == 1)
+    }
+
     /// Worker side: acknowledge and delete a stream entry, unless a newer attempt of its job
     /// is running elsewhere.
     pub(crate) async fn ack(
@@ -370,8 +424,7 @@ impl Store for RedisStore {
 
     fn submit(&self, job: NewJob) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let payload = serde_json::to_string(&job.payload)
-                .map_err(|e| BackgroundError::Corrupt(e.to_string()))?;
+            let payload = payload_at_rest(&job.payload, &self.keep_headers)?;
             let _: i64 = self
                 .scripts
                 .submit
@@ -391,8 +444,7 @@ impl Store for RedisStore {
 
     fn submit_done(&self, job: NewJob, outcome: Outcome) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let payload = serde_json::to_string(&job.payload)
-                .map_err(|e| BackgroundError::Corrupt(e.to_string()))?;
+            let payload = payload_at_rest(&job.payload, &self.keep_headers)?;
             let _: i64 = self
                 .scripts
                 .submit_done
@@ -548,7 +600,7 @@ mod tests {
 
     #[test]
     fn scripts_share_the_fence() {
-        for body in [PROGRESS, SIDE, FINISH, HEARTBEAT] {
+        for body in [PROGRESS, SIDE, FINISH, HEARTBEAT, RELEASE] {
             let script = format!("{FENCE}{body}");
             assert!(script.contains("f[1] ~= ARGV[1]"));
         }

@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
-use serde_json::{Map, Value};
-use tokio::sync::mpsc;
 
-use super::job::{CancelToken, JobContext, JobEvent};
+use super::job::{Batch, CancelToken, JobContext, Reports};
 use super::record::Outcome;
 use super::spec::Background;
-use super::store::{Claim, Store};
+use super::store::{Claim, Store, StoreFuture};
+use super::BackgroundError;
 use crate::callback::dispatch::{panic_error, Args, Handler};
 use crate::callback::{scope, CallbackSpec};
 use crate::registry::Registry;
@@ -62,7 +62,9 @@ pub(crate) async fn run(lookup: &Lookup, store: Arc<dyn Store>, claim: Claim, to
         tracing::debug!(job = %claim.id, "job cancelled; no outcome stored");
         return;
     };
-    match store.finish(&claim, &outcome).await {
+    // Retried while the store is unreachable, so a restart of Redis does not lose the result.
+    let never = CancelToken::new();
+    match retry(&never, || store.finish(&claim, &outcome)).await {
         Ok(true) => {}
         Ok(false) => tracing::info!(
             job = %claim.id,
@@ -88,14 +90,14 @@ async fn execute(
             ),
         });
     };
-    let (tx, rx) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(write_events(
+    let reports = Arc::new(Reports::default());
+    let writer = tokio::spawn(write_reports(
         store.clone(),
         claim.clone(),
-        rx,
+        reports.clone(),
         token.clone(),
     ));
-    let job = JobContext::new(token.clone(), tx.clone(), bg.progress.len());
+    let job = JobContext::new(token.clone(), reports.clone(), bg.progress.len());
     let mut ctx = claim.payload.context();
     ctx.job = Some(job.clone());
     let ctx = Arc::new(ctx);
@@ -107,7 +109,7 @@ async fn execute(
             tokio::select! {
                 r = guarded => r.unwrap_or_else(|payload| Err(panic_error(&*payload))),
                 _ = token.cancelled() => {
-                    let _ = tx.send(JobEvent::End);
+                    reports.close();
                     let _ = writer.await;
                     return None;
                 }
@@ -115,7 +117,7 @@ async fn execute(
         }
     };
     // Everything the job reported is written before its outcome.
-    let _ = tx.send(JobEvent::End);
+    reports.end();
     let _ = writer.await;
     if token.is_cancelled() {
         return None;
@@ -123,42 +125,64 @@ async fn execute(
     Some(Outcome::from_result(result))
 }
 
-/// Write the job's reports in order until `End`. Progress bursts are coalesced to the latest
-/// value; every `set_props` call is kept. A refused write (stale attempt, cancelled job)
-/// cancels the job.
-async fn write_events(
+/// Write the job's reports in order until the job ends. Progress is the latest value; every
+/// `set_props` call is kept. A refused write (stale attempt, cancelled job) cancels the job;
+/// a failed one (the store is unreachable) is retried until it succeeds, the job is
+/// cancelled, or [`RETRY_FOR`] has passed.
+async fn write_reports(
     store: Arc<dyn Store>,
     claim: Claim,
-    mut rx: mpsc::UnboundedReceiver<JobEvent>,
+    reports: Arc<Reports>,
     token: CancelToken,
 ) {
-    let mut ended = false;
-    while !ended {
-        let Some(first) = rx.recv().await else { break };
-        let mut progress: Option<Vec<Value>> = None;
-        let mut calls: Vec<(String, Map<String, Value>)> = Vec::new();
-        let mut next = Some(first);
-        while let Some(event) = next {
-            match event {
-                JobEvent::Progress(v) => progress = Some(v),
-                JobEvent::SetProps(id, props) => calls.push((id, props)),
-                JobEvent::End => {
-                    ended = true;
-                    break;
-                }
-            }
-            next = rx.try_recv().ok();
-        }
+    while let Some(Batch { progress, calls }) = reports.next().await {
         if !calls.is_empty() {
-            report(&claim, &token, store.push_side_updates(&claim, calls).await);
+            let written = retry(&token, || store.push_side_updates(&claim, calls.clone())).await;
+            report(&claim, &token, written);
         }
         if let Some(values) = progress {
-            report(&claim, &token, store.write_progress(&claim, values).await);
+            let written = retry(&token, || store.write_progress(&claim, values.clone())).await;
+            report(&claim, &token, written);
+        }
+        if token.is_cancelled() {
+            reports.close();
+            return;
         }
     }
 }
 
-fn report(claim: &Claim, token: &CancelToken, written: Result<bool, super::BackgroundError>) {
+/// How long a write the store failed (e.g. Redis restarting) is retried.
+pub(crate) const RETRY_FOR: Duration = Duration::from_secs(60);
+
+/// Run `write` until the store answers, the job is cancelled, or [`RETRY_FOR`] has passed
+/// (then the last error).
+pub(crate) async fn retry<'a, T>(
+    token: &CancelToken,
+    mut write: impl FnMut() -> StoreFuture<'a, T>,
+) -> Result<T, BackgroundError> {
+    let begun = Instant::now();
+    let mut pause = Duration::from_millis(100);
+    let mut logged = false;
+    loop {
+        match write().await {
+            Ok(v) => return Ok(v),
+            Err(err) if begun.elapsed() >= RETRY_FOR || token.is_cancelled() => return Err(err),
+            Err(err) => {
+                if !logged {
+                    tracing::warn!("background job store: {err}; retrying");
+                    logged = true;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = token.cancelled() => {}
+                }
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
+}
+
+fn report(claim: &Claim, token: &CancelToken, written: Result<bool, BackgroundError>) {
     match written {
         Ok(true) => {}
         Ok(false) => {

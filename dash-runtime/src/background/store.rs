@@ -23,6 +23,19 @@ pub(crate) fn encode_side_updates(calls: Vec<(String, Map<String, Value>)>) -> V
         .collect()
 }
 
+/// The JSON a store keeps for a job's payload: request headers are dropped except those on
+/// the manager's allow-list (`keep_headers`; names in lower case), so nothing like a cookie
+/// or an authorization header is written to disk or Redis unless the app asks for it.
+pub(crate) fn payload_at_rest(
+    payload: &JobPayload,
+    keep_headers: &[String],
+) -> Result<String, BackgroundError> {
+    let mut kept = payload.clone();
+    kept.headers
+        .retain(|(name, _)| keep_headers.iter().any(|k| k.eq_ignore_ascii_case(name)));
+    serde_json::to_string(&kept).map_err(|e| BackgroundError::Corrupt(e.to_string()))
+}
+
 /// A job to create.
 #[derive(Debug, Clone)]
 pub(crate) struct NewJob {
@@ -80,4 +93,40 @@ pub(crate) trait Store: Send + Sync + 'static {
 
     /// Store the outcome and, for a cached callback, the cache entry (fenced).
     fn finish<'a>(&'a self, claim: &'a Claim, outcome: &'a Outcome) -> StoreFuture<'a, bool>;
+
+    /// Stop taking jobs in this process and give the running ones back to the queue at once
+    /// (shutdown); returns how many were given back. Web processes of the Redis manager run
+    /// no jobs: nothing to do.
+    fn hand_over(&self) -> StoreFuture<'_, usize> {
+        Box::pin(async { Ok(0) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_allowed_headers_are_kept() {
+        let payload = JobPayload {
+            callback: "out.children".into(),
+            values: Vec::new(),
+            inputs_list: Vec::new(),
+            states_list: Vec::new(),
+            outputs_list: Value::Null,
+            changed_prop_ids: Vec::new(),
+            headers: vec![
+                ("cookie".into(), "session=secret".into()),
+                ("authorization".into(), "Bearer secret".into()),
+                ("x-user".into(), "ada".into()),
+                ("accept".into(), "*/*".into()),
+            ],
+            query: Vec::new(),
+            path: "/".into(),
+        };
+        let none = payload_at_rest(&payload, &[]).unwrap_or_default();
+        assert!(!none.contains("secret") && !none.contains("ada"), "{none}");
+        let some = payload_at_rest(&payload, &["X-User".to_owned()]).unwrap_or_default();
+        assert!(some.contains("ada") && !some.contains("secret"), "{some}");
+    }
 }

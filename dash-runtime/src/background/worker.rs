@@ -5,9 +5,17 @@
 //! and the oldest waiting job is taken first. While a job runs, its worker renews its claim on
 //! the stream entry; an entry whose worker stopped renewing (the process died) is taken over
 //! with `XAUTOCLAIM` by another worker, which runs the job again as a new attempt.
+//!
+//! Claims are renewed every second (or every third of a shorter lease) and stale entries are
+//! looked for every second (or every quarter of a shorter lease), so a killed worker's job is
+//! taken over about one lease (default 5 s) after its last renewal. A stopping worker lets
+//! its jobs finish for up to the shutdown grace, then gives the rest back at once (see
+//! [`RedisStore::release`]). When Redis goes away, every loop keeps retrying (logging once),
+//! and picks up where it was when Redis is back.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -27,6 +35,32 @@ const BLOCK: Duration = Duration::from_secs(2);
 /// How often cancel flags are checked.
 const CANCEL_CHECK: Duration = Duration::from_millis(200);
 
+/// The longest time between two claim renewals, and between two looks for stale entries.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
+/// Logs a failing loop once when it starts failing and once when it works again.
+#[derive(Default)]
+struct Outage(bool);
+
+impl Outage {
+    fn check<T>(&mut self, what: &str, result: Result<T, BackgroundError>) -> Option<T> {
+        match result {
+            Ok(v) => {
+                if std::mem::take(&mut self.0) {
+                    tracing::info!("{what}: Redis answers again");
+                }
+                Some(v)
+            }
+            Err(err) => {
+                if !std::mem::replace(&mut self.0, true) {
+                    tracing::warn!("{what} failed: {err}; retrying until Redis answers");
+                }
+                None
+            }
+        }
+    }
+}
+
 struct Running {
     claim: Claim,
     entry: String,
@@ -40,18 +74,21 @@ struct Worker {
     name: String,
     permits: Arc<Semaphore>,
     running: Mutex<HashMap<String, Running>>,
+    /// Shutting down: take no more jobs.
+    stopping: AtomicBool,
 }
 
-/// Run jobs until `shutdown` completes, then wait for the jobs in hand to finish.
+/// Run jobs until `shutdown` completes, then let the jobs in hand finish (up to the shutdown
+/// grace) and give the others back.
 pub(crate) async fn run(
     store: Arc<RedisStore>,
     lookup: Lookup,
     settings: Settings,
+    app_name: &str,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), BackgroundError> {
     let name = format!(
-        "{}-pid{}-{}",
-        super::program_name(),
+        "{app_name}-pid{}-{}",
         std::process::id(),
         hex::encode(rand::random::<[u8; 3]>())
     );
@@ -62,6 +99,7 @@ pub(crate) async fn run(
         settings,
         name,
         running: Mutex::new(HashMap::new()),
+        stopping: AtomicBool::new(false),
     });
     tracing::info!(
         worker = %worker.name,
@@ -75,13 +113,18 @@ pub(crate) async fn run(
         r = reader => r,
         _ = &mut shutdown => Ok(()),
     };
-    tracing::info!(worker = %worker.name, "background worker stopping; finishing the jobs in hand");
+    worker.stopping.store(true, Ordering::SeqCst);
+    tracing::info!(worker = %worker.name, grace = ?worker.settings.shutdown_grace, "background worker stopping; finishing the jobs in hand");
     let all = u32::try_from(worker.settings.concurrency.max(1)).unwrap_or(u32::MAX);
-    let _ = tokio::time::timeout(
+    let finished = tokio::time::timeout(
         worker.settings.shutdown_grace,
         worker.permits.acquire_many(all),
     )
-    .await;
+    .await
+    .is_ok();
+    if !finished {
+        worker.release_all().await;
+    }
     maintenance.abort();
     result
 }
@@ -89,6 +132,28 @@ pub(crate) async fn run(
 impl Worker {
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Running>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stop the jobs still running and give them back, so other workers take them at once.
+    async fn release_all(&self) {
+        let jobs: Vec<(Claim, String, CancelToken)> = self
+            .running()
+            .values()
+            .map(|r| (r.claim.clone(), r.entry.clone(), r.token.clone()))
+            .collect();
+        for (claim, entry, token) in jobs {
+            token.cancel();
+            match self.store.release(&claim, &entry, &self.name).await {
+                Ok(true) => {
+                    tracing::info!(job = %claim.id, attempt = claim.attempt, "handed an unfinished job over to other workers");
+                }
+                Ok(false) => {}
+                Err(err) => {
+                    // Its claim is no longer renewed: it is taken over one lease from now.
+                    tracing::warn!(job = %claim.id, "handing a job over failed: {err}");
+                }
+            }
+        }
     }
 
     /// Claim and start the job of one stream entry.
@@ -135,9 +200,19 @@ impl Worker {
         tokio::spawn(async move {
             let attempt = claim.attempt;
             let store: Arc<dyn Store> = this.store.clone();
-            runner::run(&this.lookup, store, claim, token).await;
-            this.running().remove(&job_id);
-            this.ack(&job_id, attempt, &entry_id).await;
+            runner::run(&this.lookup, store, claim, token.clone()).await;
+            {
+                let mut running = this.running();
+                if running
+                    .get(&job_id)
+                    .is_some_and(|r| r.claim.attempt == attempt)
+                {
+                    running.remove(&job_id);
+                }
+            }
+            if !token.is_cancelled() || !this.stopping.load(Ordering::SeqCst) {
+                this.ack(&job_id, attempt, &entry_id).await;
+            }
             drop(permit);
         });
     }
@@ -153,6 +228,7 @@ impl Worker {
 async fn read_loop(worker: Arc<Worker>) -> Result<(), BackgroundError> {
     let mut conn = connect(worker.store.client(), BLOCK).await?;
     let stream = worker.store.stream();
+    let mut outage = Outage::default();
     loop {
         let permit = worker
             .permits
@@ -173,24 +249,34 @@ async fn read_loop(worker: Arc<Worker>) -> Result<(), BackgroundError> {
             .arg(">")
             .query_async(&mut conn)
             .await;
-        match reply {
-            Ok(Some(reply)) => {
+        let reply = match reply {
+            Err(err) if err.code() == Some("NOGROUP") => {
+                // The stream vanished (Redis restarted without persistence, or a test cleaned
+                // up): recreate it with its group.
+                drop(permit);
+                let recreated = worker.store.ensure_group().await;
+                if outage
+                    .check("recreating the job stream", recreated)
+                    .is_none()
+                {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                continue;
+            }
+            other => other.map_err(BackgroundError::from),
+        };
+        match outage.check("reading the job stream", reply) {
+            Some(Some(reply)) => {
                 let entry = reply.keys.into_iter().flat_map(|k| k.ids).next();
                 match entry {
                     Some(entry) => worker.take(&entry, permit).await,
                     None => drop(permit),
                 }
             }
-            Ok(None) => drop(permit),
-            Err(err) => {
+            Some(None) => drop(permit),
+            None => {
                 drop(permit);
-                if err.code() == Some("NOGROUP") {
-                    // The stream was deleted (e.g. by a test cleaning up): recreate it.
-                    let _ = worker.store.ensure_group().await;
-                } else {
-                    tracing::warn!("reading the job stream failed: {err}; retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
     }
@@ -203,20 +289,18 @@ async fn maintain(worker: Arc<Worker>) {
     let every = |d: Duration| {
         u64::try_from((d.as_millis() / CANCEL_CHECK.as_millis()).max(1)).unwrap_or(u64::MAX)
     };
-    let (renew_every, reclaim_every) = (every(lease / 3), every(lease / 2));
+    let renew_every = every(HEARTBEAT.min(lease / 3));
+    let reclaim_every = every(HEARTBEAT.min(lease / 4));
+    let (mut cancels, mut reclaims) = (Outage::default(), Outage::default());
     loop {
         tokio::time::sleep(CANCEL_CHECK).await;
         ticks += 1;
-        if let Err(err) = check_cancels(&worker).await {
-            tracing::warn!("checking cancel flags failed: {err}");
-        }
+        cancels.check("checking cancel flags", check_cancels(&worker).await);
         if ticks % renew_every == 0 {
             renew(&worker).await;
         }
-        if ticks % reclaim_every == 0 {
-            if let Err(err) = reclaim(&worker).await {
-                tracing::warn!("taking over stale jobs failed: {err}");
-            }
+        if ticks % reclaim_every == 0 && !worker.stopping.load(Ordering::SeqCst) {
+            reclaims.check("taking over stale jobs", reclaim(&worker).await);
         }
     }
 }
@@ -246,7 +330,7 @@ async fn renew(worker: &Worker) {
                 tracing::info!(job = %claim.id, attempt = claim.attempt, "job is no longer ours (cancelled or taken over); stopping it");
                 token.cancel();
             }
-            Err(err) => tracing::warn!(job = %claim.id, "renewing a job claim failed: {err}"),
+            Err(err) => tracing::debug!(job = %claim.id, "renewing a job claim failed: {err}"),
         }
     }
 }
@@ -257,11 +341,23 @@ async fn reclaim(worker: &Arc<Worker>) -> Result<(), BackgroundError> {
     if free == 0 {
         return Ok(());
     }
-    let reply = worker
+    let reply = match worker
         .store
         .autoclaim(&worker.name, worker.settings.lease, free)
-        .await?;
+        .await
+    {
+        Err(BackgroundError::Redis(e)) if e.code() == Some("NOGROUP") => {
+            return worker.store.ensure_group().await;
+        }
+        other => other?,
+    };
     for entry in reply.claimed {
+        let ours = worker.running().values().any(|r| r.entry == entry.id);
+        if ours {
+            // Our own job, whose renewals failed for a while (Redis was away): it still runs
+            // here, and the claim just taken keeps it ours.
+            continue;
+        }
         let Ok(permit) = worker.permits.clone().try_acquire_owned() else {
             // No slot after all: the entry stays ours and idle, so it is taken over again later.
             break;

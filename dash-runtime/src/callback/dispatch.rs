@@ -264,6 +264,16 @@ pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, CallbackError> {
         .map_err(|payload| panic_error(&*payload))
 }
 
+/// Shim helper: await a future, turning a panic into [`CallbackError::Panic`] (background
+/// jobs' `on_error` handlers see panics of `async` jobs too).
+pub async fn catch_panic_async<F: Future>(fut: F) -> Result<F::Output, CallbackError> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(fut)
+        .catch_unwind()
+        .await
+        .map_err(|payload| panic_error(&*payload))
+}
+
 /// The error for a caught panic, with its message when it has one.
 pub(crate) fn panic_error(payload: &(dyn std::any::Any + Send)) -> CallbackError {
     CallbackError::Panic(

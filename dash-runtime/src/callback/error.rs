@@ -20,7 +20,7 @@ use std::fmt::Display;
 pub struct PreventUpdate;
 
 /// Why a callback produced no outputs.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CallbackError {
     /// The callback asked to leave everything unchanged (answered 204).
     #[error("update prevented")]

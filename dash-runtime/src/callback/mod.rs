@@ -14,3 +14,6 @@ pub use spec::{CallbackSpec, Running};
 pub use update::{no_update, NoUpdate, Update};
 
 pub(crate) use context::{scope, sync_scope};
+
+/// The app-wide `on_error` handler ([`Dash::on_error`](crate::Dash::on_error)).
+pub(crate) type ErrorHandler = std::sync::Arc<dyn Fn(&CallbackError) + Send + Sync>;

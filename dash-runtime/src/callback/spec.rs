@@ -1,8 +1,11 @@
 //! The registered description of one callback.
 
+use std::time::Duration;
+
 use crate::dependencies::{Dependency, OutputDep};
 
-use super::dispatch::Handler;
+use super::dispatch::{CallResult, Handler};
+use super::error::CallbackError;
 
 /// Everything the `#[callback]` macro records about a callback; submitted to the global
 /// registry with `inventory`.
@@ -30,6 +33,13 @@ pub struct CallbackSpec {
     pub running: &'static [Running],
     /// The generated shim that calls the function (or the clientside JavaScript).
     pub handler: Handler,
+    /// The callback's own `on_error` handler: turns an error or a panic into output values.
+    pub on_error: Option<fn(&CallbackError) -> CallResult>,
+    /// `timeout`: how long a call may take before it is answered 504.
+    pub timeout: Option<Duration>,
+    /// Whether a synchronous callback runs on the blocking pool (the default) or inline on
+    /// the async worker (`blocking = false`, for trivial callbacks).
+    pub blocking: bool,
 }
 
 /// One `running` entry: an output set to `values().0` while the callback runs and to

@@ -325,6 +325,10 @@ static ROUTING: CallbackSpec = CallbackSpec {
     prevent_initial_call: Some(true),
     running: &[],
     handler: Handler::Sync(route_callback),
+    on_error: None,
+    timeout: None,
+    // Page layout functions are user code: they run on the blocking pool.
+    blocking: true,
 };
 
 static TITLE: CallbackSpec = CallbackSpec {
@@ -347,6 +351,9 @@ static TITLE: CallbackSpec = CallbackSpec {
     prevent_initial_call: Some(false),
     running: &[],
     handler: Handler::Clientside(Clientside::Inline(TITLE_JS)),
+    on_error: None,
+    timeout: None,
+    blocking: false,
 };
 
 /// The callbacks pages add: routing (server) and the page title (clientside).

@@ -2,9 +2,13 @@
 //! building responses.
 
 mod json;
+mod query;
+mod reply;
 mod request;
 mod response;
 
 pub use json::html_safe_json;
+pub use query::Query;
+pub use reply::{Failure, Reply};
 pub use request::{OutputTarget, RequestError, UpdateRequest};
 pub use response::{is_no_update_marker, UpdateResponse};

@@ -10,6 +10,8 @@ use crate::callback::CallbackError;
 pub struct UpdateResponse {
     response: Map<String, Value>,
     side_update: Map<String, Value>,
+    /// A background job's latest progress, sent with its result.
+    progress: Option<Value>,
 }
 
 impl UpdateResponse {
@@ -71,6 +73,12 @@ impl UpdateResponse {
         self
     }
 
+    /// Add a background job's progress values (`{"progress": {..}}`).
+    pub fn with_progress(mut self, progress: Value) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
     /// Whether there is nothing to send (answered 204 for callbacks without outputs).
     pub fn is_empty(&self) -> bool {
         self.response.is_empty() && self.side_update.is_empty()
@@ -84,11 +92,14 @@ impl UpdateResponse {
             #[serde(rename = "sideUpdate", skip_serializing_if = "Map::is_empty")]
             side_update: &'a Map<String, Value>,
             response: &'a Map<String, Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            progress: Option<&'a Value>,
         }
         serde_json::to_vec(&Body {
             multi: true,
             side_update: &self.side_update,
             response: &self.response,
+            progress: self.progress.as_ref(),
         })
         .unwrap_or_default()
     }

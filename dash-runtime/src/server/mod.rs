@@ -1,8 +1,11 @@
 //! The axum server speaking the Dash protocol.
 
 mod index;
+mod ops;
+mod options;
+mod reply;
 mod routes;
-mod signing;
+mod serve;
 mod state;
 mod update;
 
@@ -11,7 +14,9 @@ use std::sync::Arc;
 use axum::Router;
 use tokio::net::TcpListener;
 
-pub use signing::Signer;
+pub use crate::signing::Signer;
+pub use options::ServerOptions;
+pub(crate) use options::ServerSettings;
 pub(crate) use state::{AppState, ErrorHandler};
 
 use crate::app::{Config, Dash, Error};
@@ -110,22 +115,24 @@ impl DashServer {
         let assets =
             AssetsFolder::try_scan(&config.assets_folder, config.assets_ignore.as_deref())?;
         let background = crate::background::Service::start(app.background, &registry).await?;
-        let mut state = AppState::new(
+        let mut signer = Signer::from_env();
+        if let Some(service) = &background {
+            // Job handles must verify in every process sharing the manager.
+            if std::env::var("DASH_SECRET_KEY").map_or(true, |k| k.is_empty()) {
+                signer = Signer::new(service.shared_secret().await?);
+            }
+        }
+        let state = AppState::new(state::AppParts {
             config,
             registry,
             layout,
             front_end,
             assets,
-            app.on_error,
+            on_error: app.on_error,
             pages,
-        );
-        if let Some(service) = &background {
-            // Job handles must verify in every process sharing the manager.
-            if std::env::var("DASH_SECRET_KEY").map_or(true, |k| k.is_empty()) {
-                state.signer = Signer::new(service.shared_secret().await?);
-            }
-        }
-        state.background = background;
+            signer,
+            background,
+        });
         Ok(DashServer {
             state: Arc::new(state),
             extra_routes: app.routes,
@@ -135,6 +142,12 @@ impl DashServer {
     /// The resolved settings.
     pub fn config(&self) -> &Config {
         &self.state.config
+    }
+
+    /// The dispatch core: runs callback calls for any transport (and shows the blocking
+    /// pool's state).
+    pub fn dispatcher(&self) -> &crate::dispatch::Dispatcher {
+        &self.state.dispatcher
     }
 
     /// The collected callbacks.
@@ -150,35 +163,74 @@ impl DashServer {
             .map(crate::background::Jobs::new)
     }
 
-    /// The complete axum router (the app's routes plus any added with [`Dash::routes`]).
+    /// The complete axum router (the app's routes, `_dash-health`, the metrics route when
+    /// configured, and any added with [`Dash::routes`]), with compression and the body read
+    /// timeout applied.
     pub fn router(&self) -> Router {
-        let router = routes::router(self.state.clone());
-        match &self.extra_routes {
-            Some(extra) => router.merge(extra.clone()),
-            None => router,
-        }
+        self.router_with(ops::Draining::default())
     }
 
-    /// Serve on the configured host and port until Ctrl-C.
+    fn router_with(&self, draining: ops::Draining) -> Router {
+        let router = routes::router(self.state.clone())
+            .merge(ops::routes(self.state.clone(), draining));
+        let router = match &self.extra_routes {
+            Some(extra) => router.merge(extra.clone()),
+            None => router,
+        };
+        let options = &self.state.config.server;
+        ops::layers(router, options.body_timeout, options.compress)
+    }
+
+    /// Serve on the configured host and port until SIGTERM or Ctrl-C (see
+    /// [`serve_until`](Self::serve_until)).
     pub async fn serve(self) -> Result<(), Error> {
         let addr = format!("{}:{}", self.state.config.host, self.state.config.port);
         let listener = TcpListener::bind(&addr).await?;
         self.serve_on(listener).await
     }
 
-    /// Serve on an already bound listener until Ctrl-C.
+    /// Serve on an already bound listener until SIGTERM or Ctrl-C (see
+    /// [`serve_until`](Self::serve_until)).
     pub async fn serve_on(self, listener: TcpListener) -> Result<(), Error> {
+        self.serve_until(listener, crate::background::shutdown_signal())
+            .await
+    }
+
+    /// Serve on an already bound listener until `shutdown` completes. Then new connections
+    /// are refused, `_dash-health` answers 503, and requests in flight get up to the
+    /// shutdown grace ([`Dash::shutdown_grace`]) to finish before this returns.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: dash_runtime::server::DashServer) -> Result<(), dash_runtime::Error> {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    /// tokio::spawn(server.serve_until(listener, async { let _ = stopped.await; }));
+    /// // ... later:
+    /// let _ = stop.send(());
+    /// # Ok(()) }
+    /// ```
+    pub async fn serve_until(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> Result<(), Error> {
         let local = listener.local_addr()?;
         tracing::info!(
             "Dash is running on http://{}{}",
             local,
             self.state.config.routes_prefix
         );
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let draining = ops::Draining::default();
+        let router = self.router_with(draining.clone());
+        let options = self.state.config.server.clone();
+        let drained = serve::serve(listener, router, &options, shutdown, || draining.start()).await;
+        if let serve::Drained::TimedOut(n) = drained {
+            tracing::warn!("{n} connection(s) did not finish within the shutdown grace");
+        }
+        // BACKGROUND HAND-OVER: the HTTP side has drained (no request can start a job any
+        // more); this is where the background service hands its running jobs over.
+        if let Some(_service) = &self.state.background {}
+        tracing::info!("Dash has stopped");
         Ok(())
     }
 }

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,20 +9,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
+use super::reply::{failure_response, json_response};
 use super::update::update_component;
 use super::AppState;
 use crate::assets::favicon_response;
-
-pub(super) fn json_response(body: impl Into<Body>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body.into(),
-    )
-        .into_response()
-}
 
 async fn index(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
     let metas = match &state.pages {
@@ -60,18 +49,11 @@ async fn index(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap)
 }
 
 async fn layout(State(state): State<Arc<AppState>>) -> Response {
-    let layout = state.layout.clone();
-    // A layout function is user code: a panic there is a 500, not a dead connection.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout.current())) {
+    // A layout function is user code: it runs on the blocking pool, and a panic there is a
+    // 500, not a dead connection.
+    match state.dispatcher.layout(&state.layout).await {
         Ok(value) => json_response(serde_json::to_vec(&value).unwrap_or_default()),
-        Err(_) => {
-            tracing::error!("the layout function panicked");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the layout function failed",
-            )
-                .into_response()
-        }
+        Err(failure) => failure_response(&failure, state.config.debug),
     }
 }
 

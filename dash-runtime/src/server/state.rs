@@ -5,16 +5,20 @@ use std::sync::Arc;
 use axum::body::Bytes;
 
 use super::index::IndexTemplate;
-use super::signing::Signer;
 use crate::app::{Config, Layout};
 use crate::assets::{AssetsFolder, FrontEnd};
+use crate::blocking::BlockingPool;
+use crate::dispatch::Dispatcher;
 use crate::pages::PageRouter;
 use crate::registry::Registry;
+use crate::signing::Signer;
+
+pub(crate) use crate::callback::ErrorHandler;
 
 /// Everything the route handlers read; built once.
 pub(crate) struct AppState {
     pub config: Config,
-    pub registry: Registry,
+    pub registry: Arc<Registry>,
     pub layout: Layout,
     pub front_end: FrontEnd,
     pub assets: AssetsFolder,
@@ -22,43 +26,66 @@ pub(crate) struct AppState {
     pub dependencies_json: Bytes,
     pub index: IndexTemplate,
     pub reload_hash: String,
-    pub on_error: Option<ErrorHandler>,
     pub pages: Option<Arc<PageRouter>>,
     /// The background job manager, when the app has background callbacks.
     pub background: Option<Arc<crate::background::Service>>,
+    /// Runs callback calls and layout functions.
+    pub dispatcher: Dispatcher,
 }
 
-/// The app-wide `on_error` handler.
-pub(crate) type ErrorHandler =
-    std::sync::Arc<dyn Fn(&crate::callback::CallbackError) + Send + Sync>;
+/// What an app is built from.
+pub(crate) struct AppParts {
+    pub config: Config,
+    pub registry: Registry,
+    pub layout: Layout,
+    pub front_end: FrontEnd,
+    pub assets: AssetsFolder,
+    pub on_error: Option<ErrorHandler>,
+    pub pages: Option<Arc<PageRouter>>,
+    pub signer: Signer,
+    pub background: Option<Arc<crate::background::Service>>,
+}
 
 impl AppState {
-    pub fn new(
-        config: Config,
-        registry: Registry,
-        layout: Layout,
-        front_end: FrontEnd,
-        assets: AssetsFolder,
-        on_error: Option<ErrorHandler>,
-        pages: Option<Arc<PageRouter>>,
-    ) -> Self {
+    pub fn new(parts: AppParts) -> Self {
+        let AppParts {
+            config,
+            registry,
+            layout,
+            front_end,
+            assets,
+            on_error,
+            pages,
+            signer,
+            background,
+        } = parts;
         let dependencies_json =
             Bytes::from(serde_json::to_vec(&registry.dependencies()).unwrap_or_default());
         let index = IndexTemplate::new(&config, &front_end, &assets, &registry.inline_clientside());
         let reload_hash = hex::encode(rand::random::<[u8; 16]>());
+        let registry = Arc::new(registry);
+        let pool = BlockingPool::new(config.callback_threads, config.callback_queue);
+        let dispatcher = Dispatcher::new(
+            registry.clone(),
+            signer.clone(),
+            on_error,
+            pages.clone(),
+            background.clone(),
+            pool,
+        );
         AppState {
             config,
             registry,
             layout,
             front_end,
             assets,
-            signer: Signer::from_env(),
+            signer,
             dependencies_json,
             index,
             reload_hash,
-            on_error,
             pages,
-            background: None,
+            background,
+            dispatcher,
         }
     }
 }

@@ -107,6 +107,9 @@ impl Cb {
             prevent_initial_call: self.prevent,
             running: &[],
             handler: Handler::Sync(noop),
+            on_error: None,
+            timeout: None,
+            blocking: false,
         }))
     }
 }

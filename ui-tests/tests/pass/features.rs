@@ -40,6 +40,26 @@ fn grouped(pair: (Option<String>, Option<String>)) -> Result<String, String> {
 }
 
 #[callback(
+    output = Output("fetched", "children"),
+    inputs = [Input("fetch", "n_clicks")],
+    on_error = recover,
+    timeout = "1m30s",
+)]
+async fn fetch(n: Option<u32>) -> String {
+    format!("{n:?}")
+}
+
+#[callback(
+    output = Output("doubled", "children"),
+    inputs = [Input("double", "value")],
+    blocking = false,
+    timeout = "250ms",
+)]
+fn double(n: Option<i64>) -> i64 {
+    n.unwrap_or(0) * 2
+}
+
+#[callback(
     output = Output("items", "children", allow_duplicate = true),
     inputs = [Input("add", "n_clicks")],
     prevent_initial_call = true,
