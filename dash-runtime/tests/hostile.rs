@@ -116,7 +116,10 @@ async fn numbers_out_of_range() {
         ("1e999999", None),
         ("-1e999999", None),
         ("1e-999999", Some("0")),
-        ("123456789012345678901234567890", Some("246913578024691360000000000000")),
+        (
+            "123456789012345678901234567890",
+            Some("246913578024691360000000000000"),
+        ),
         ("0.1", Some("0.2")),
     ] {
         let (status, body) = send(&router, post(call_body("num-out", "num-in", value))).await;
@@ -125,7 +128,11 @@ async fn numbers_out_of_range() {
             None => assert_eq!(status, StatusCode::BAD_REQUEST, "{}", text(&body)),
             Some(answer) => {
                 assert_eq!(status, StatusCode::OK, "{}", text(&body));
-                assert!(text(&body).contains(&format!("\"{answer}\"")), "{}", text(&body));
+                assert!(
+                    text(&body).contains(&format!("\"{answer}\"")),
+                    "{}",
+                    text(&body)
+                );
             }
         }
     }
@@ -238,7 +245,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         "[a-z.\\-{}\":@]{0,12}".prop_map(Value::String),
         prop_oneof![
             Just("echo-out.children"),

@@ -206,7 +206,10 @@ fn sigterm_lets_in_flight_requests_finish() {
         .expect("the in-flight answer arrives");
     println!("in-flight answer after SIGTERM:\n{text}");
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
-    assert!(text.contains(r#""slow-out":{"children":"finished in flight"}"#), "{text}");
+    assert!(
+        text.contains(r#""slow-out":{"children":"finished in flight"}"#),
+        "{text}"
+    );
 
     let deadline = Instant::now() + WAIT;
     let status = loop {

@@ -171,8 +171,8 @@ impl DashServer {
     }
 
     fn router_with(&self, draining: ops::Draining) -> Router {
-        let router = routes::router(self.state.clone())
-            .merge(ops::routes(self.state.clone(), draining));
+        let router =
+            routes::router(self.state.clone()).merge(ops::routes(self.state.clone(), draining));
         let router = match &self.extra_routes {
             Some(extra) => router.merge(extra.clone()),
             None => router,
