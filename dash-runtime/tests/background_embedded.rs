@@ -124,3 +124,99 @@ fn a_second_process_takes_over_a_dead_process_job() {
         assert_ne!(info.worker, first.worker, "another process finished it");
     });
 }
+
+/// At most `worker_concurrency` jobs run at once; the others report `queued` (a poll answers
+/// without progress) and start oldest first as slots free up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_beyond_the_concurrency_wait_oldest_first() {
+    let dir = TempDir::new("bounded");
+    let app = app(manager(&dir).worker_concurrency(2)).await;
+    let mut jobs = Vec::new();
+    for n in 1..=5u64 {
+        let body = stepper_body(n, &format!("emb-bounded-{n}"), 4, 100);
+        let (_, started) = app.start(&body).await;
+        jobs.push((body, started));
+    }
+    let (status, queued) = app.poll(&jobs[4].1, &jobs[4].0).await;
+    println!("a poll of the 5th job: {status} {queued}");
+    assert_eq!(
+        (status, queued),
+        (axum::http::StatusCode::OK, json!({"multi": true}))
+    );
+    let mut started_order: Vec<usize> = Vec::new();
+    let mut most_running = 0;
+    let begun = std::time::Instant::now();
+    loop {
+        let mut running = 0;
+        let mut done = 0;
+        for (i, (_, s)) in jobs.iter().enumerate() {
+            let state = app.info(s).await.map(|i| i.state);
+            if state != Some(JobState::Queued) && !started_order.contains(&i) {
+                started_order.push(i);
+            }
+            match state {
+                Some(JobState::Running) => running += 1,
+                Some(JobState::Done) => done += 1,
+                _ => {}
+            }
+        }
+        most_running = most_running.max(running);
+        assert!(running <= 2, "{running} jobs ran at once");
+        if done == jobs.len() {
+            break;
+        }
+        assert!(begun.elapsed() < WAIT, "the queue did not drain");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!("started in the order {started_order:?}; at most {most_running} at once");
+    assert_eq!(&started_order[2..], [2, 3, 4]);
+    for (body, s) in &jobs {
+        let (status, last, _) = app.poll_to_end(s, body).await;
+        assert_eq!(status, axum::http::StatusCode::OK);
+        let label = body["state"][0]["value"].as_str().unwrap_or("");
+        let n = body["inputs"][0]["value"].as_u64().unwrap_or(0);
+        assert_eq!(
+            last["response"]["step-out"]["children"],
+            json!(format!("{label}: done {n}"))
+        );
+    }
+}
+
+/// A stored job keeps only the headers the app lists; the file and its directory are private.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_jobs_keep_only_allowed_headers() {
+    let dir = TempDir::new("headers");
+    let db = dir.0.join("private").join("jobs.sqlite3");
+    let app = app(BackgroundManager::embedded_at(&db).keep_headers(["X-User"])).await;
+    let body = stepper_body(1, "emb-headers", 1, 10);
+    let req = axum::http::Request::post(format!(
+        "/_dash-update-component?endId={}",
+        encode(&app.end_id)
+    ))
+    .header("content-type", "application/json")
+    .header("cookie", "session=secret-cookie")
+    .header("authorization", "Bearer secret-token")
+    .header("x-user", "ada")
+    .body(axum::body::Body::from(body.to_string()))
+    .expect("request");
+    let (status, text) = send(&app.router, req).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{text}");
+    let conn = rusqlite::Connection::open(&db).expect("the file opens");
+    let payload: String = conn
+        .query_row("SELECT payload FROM jobs", [], |r| r.get(0))
+        .expect("one job");
+    println!("stored payload: {payload}");
+    assert!(!payload.contains("secret"), "a secret header was stored");
+    assert!(payload.contains("x-user") && payload.contains("ada"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0)
+        };
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(&dir.0.join("private")), 0o700);
+    }
+}

@@ -3,73 +3,20 @@
 //! Every test uses its own key prefix and deletes its keys at the end.
 //!
 //! The fault tests start worker processes: this test binary again, running only the ignored
-//! test `worker_process`, which serves the queue until it is killed.
+//! test `worker_process`, which serves the queue until it is killed (see
+//! `background_support::procs`; `faults_redis.rs` has the other fault tests).
 
 mod background_support;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
+use background_support::procs::{worker_main, Prefix, Proc, Role};
 use background_support::*;
 use dash_runtime::background::{run_worker, BackgroundManager, JobState};
 use dash_runtime::prelude::*;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
-
-fn redis_url() -> String {
-    std::env::var("REDIS_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "redis://127.0.0.1:6379/".to_owned())
-}
-
-/// A key prefix of its own, whose keys are deleted on drop.
-struct Prefix(String);
-
-impl Prefix {
-    fn new(test: &str) -> Prefix {
-        let client = redis::Client::open(redis_url()).expect("REDIS_URL is a redis URL");
-        let mut conn = client.get_connection().unwrap_or_else(|e| {
-            panic!(
-                "no redis-server at {} ({e}); scripts/setup-test-env starts one",
-                redis_url()
-            )
-        });
-        let _: String = redis::cmd("PING")
-            .query(&mut conn)
-            .expect("redis answers PING");
-        Prefix(format!(
-            "dash-rs-test:{test}:{}-{}:",
-            std::process::id(),
-            rand_suffix()
-        ))
-    }
-
-    fn manager(&self) -> BackgroundManager {
-        BackgroundManager::redis(redis_url())
-            .key_prefix(&self.0)
-            .lease(Duration::from_secs(2))
-    }
-}
-
-impl Drop for Prefix {
-    fn drop(&mut self) {
-        let Ok(client) = redis::Client::open(redis_url()) else {
-            return;
-        };
-        let Ok(mut conn) = client.get_connection() else {
-            return;
-        };
-        let keys: Vec<String> = redis::cmd("KEYS")
-            .arg(format!("{}*", self.0))
-            .query(&mut conn)
-            .unwrap_or_default();
-        if !keys.is_empty() {
-            let _: Result<i64, _> = redis::cmd("DEL").arg(&keys).query(&mut conn);
-        }
-    }
-}
 
 /// A worker in this process, stopped on drop.
 struct InProcessWorker(Option<oneshot::Sender<()>>);
@@ -244,86 +191,28 @@ fn pid_body(steps: u32) -> Value {
 #[test]
 #[ignore = "runs as a worker process started by the fault tests"]
 fn worker_process() {
-    let Ok(prefix) = std::env::var("DASH_BG_TEST_PREFIX") else {
-        return;
+    worker_main();
+}
+
+/// A worker process on `prefix` (lease 2 s, two jobs at once).
+fn worker_process_on(prefix: &Prefix, n: usize) -> Proc {
+    let role = Role {
+        lease_ms: Some(2000),
+        concurrency: Some(2),
+        ..Role::redis(prefix)
     };
-    let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let manager = BackgroundManager::redis(redis_url())
-        .key_prefix(prefix)
-        .lease(Duration::from_secs(2))
-        .worker_concurrency(2);
-    if let Err(err) = runtime.block_on(run_worker(
-        manager,
-        dash_runtime::background::shutdown_signal(),
-    )) {
-        panic!("worker failed: {err}");
-    }
-}
-
-struct WorkerProcess {
-    child: Child,
-    log: std::path::PathBuf,
-}
-
-impl WorkerProcess {
-    fn start(prefix: &Prefix, n: usize) -> WorkerProcess {
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let log = std::env::temp_dir().join(format!("dash-rs-worker-{}-{n}.log", rand_suffix()));
-        let file = std::fs::File::create(&log).expect("worker log file");
-        let err = file.try_clone().expect("worker log file");
-        let child = Command::new(exe)
-            .args([
-                "worker_process",
-                "--exact",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("DASH_BG_TEST_PREFIX", &prefix.0)
-            .env("REDIS_URL", redis_url())
-            .stdin(Stdio::null())
-            .stdout(file)
-            .stderr(err)
-            .spawn()
-            .expect("start a worker process");
-        WorkerProcess { child, log }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn output(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .args([&format!("-{signal}"), &self.pid().to_string()])
-            .status()
-            .expect("kill(1)");
-        assert!(status.success(), "kill -{signal} {} failed", self.pid());
-    }
-}
-
-impl Drop for WorkerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
-    }
+    background_support::procs::worker(&role, &format!("worker-{n}"))
 }
 
 /// The worker process whose pid appears in a worker name.
-fn owner<'a>(workers: &'a mut [WorkerProcess], name: &str) -> Option<&'a mut WorkerProcess> {
+fn owner<'a>(workers: &'a mut [Proc], name: &str) -> Option<&'a mut Proc> {
     workers
         .iter_mut()
         .find(|w| name.contains(&format!("-pid{}-", w.pid())))
 }
 
 /// Start a slow job and wait until one of the workers runs it; returns its index.
-async fn running_on(app: &App, workers: &mut [WorkerProcess], started: &Value) -> usize {
+async fn running_on(app: &App, workers: &mut [Proc], started: &Value) -> usize {
     let info = app
         .wait_info(started, "a worker to run the job", |i| {
             i.as_ref()
@@ -342,10 +231,7 @@ async fn running_on(app: &App, workers: &mut [WorkerProcess], started: &Value) -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_workers_job_is_finished_by_another_worker() {
     let prefix = Prefix::new("kill");
-    let mut workers = vec![
-        WorkerProcess::start(&prefix, 1),
-        WorkerProcess::start(&prefix, 2),
-    ];
+    let mut workers = vec![worker_process_on(&prefix, 1), worker_process_on(&prefix, 2)];
     let app = app(prefix.manager()).await;
     let body = pid_body(30);
     let (_, started) = app.start(&body).await;
@@ -365,7 +251,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     workers[first].signal("KILL");
-    let _ = workers[first].child.wait();
+    workers[first].wait_exit(WAIT);
     println!("killed worker pid {} mid-job", workers[first].pid());
 
     let (status, last, _) = app.poll_to_end(&started, &body).await;
@@ -393,10 +279,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_attempt_never_overwrites_a_newer_result() {
     let prefix = Prefix::new("stale");
-    let mut workers = vec![
-        WorkerProcess::start(&prefix, 1),
-        WorkerProcess::start(&prefix, 2),
-    ];
+    let mut workers = vec![worker_process_on(&prefix, 1), worker_process_on(&prefix, 2)];
     let app = app(prefix.manager()).await;
     let body = pid_body(20);
     let (_, started) = app.start(&body).await;
@@ -429,4 +312,31 @@ async fn a_stale_attempt_never_overwrites_a_newer_result() {
         json!(format!("finished by pid {other}"))
     );
     assert_eq!(info.attempt, 2);
+}
+
+/// A stored job keeps only the headers the app lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_jobs_keep_only_allowed_headers() {
+    let prefix = Prefix::new("headers");
+    let app = app(prefix.manager().keep_headers(["x-user"])).await;
+    let body = stepper_body(1, "redis-headers", 1, 10);
+    let req = axum::http::Request::post(format!(
+        "/_dash-update-component?endId={}",
+        encode(&app.end_id)
+    ))
+    .header("content-type", "application/json")
+    .header("cookie", "session=secret-cookie")
+    .header("authorization", "Bearer secret-token")
+    .header("x-user", "ada")
+    .body(axum::body::Body::from(body.to_string()))
+    .expect("request");
+    let (status, started) = send(&app.router, req).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    let started: Value = serde_json::from_str(&started).expect("JSON");
+    let payload = prefix
+        .job_field(started["job"].as_str().unwrap_or(""), "payload")
+        .expect("the job is stored");
+    println!("stored payload: {payload}");
+    assert!(!payload.contains("secret"), "a secret header was stored");
+    assert!(payload.contains("x-user") && payload.contains("ada"));
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod procs;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -152,7 +154,7 @@ pub async fn app(manager: BackgroundManager) -> App {
     }
 }
 
-fn end_id(html: &str) -> Option<String> {
+pub fn end_id(html: &str) -> Option<String> {
     let tag = html.find("id=\"_dash-config\"")?;
     let start = tag + html[tag..].find('>')? + 1;
     let end = start + html[start..].find("</script>")?;
@@ -213,37 +215,41 @@ pub fn encode(s: &str) -> String {
     s.replace('~', "%7E")
 }
 
-impl App {
-    pub async fn post(&self, query: &str, body: &Value) -> (StatusCode, Value) {
-        let req = Request::post(format!("/_dash-update-component?{query}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .expect("request");
-        let (status, text) = send(&self.router, req).await;
-        let json = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, json)
+/// The body of an answer: JSON, a JSON string for other text, null when empty.
+pub fn parse_body(text: &str) -> Value {
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(text).unwrap_or(Value::String(text.to_owned()))
     }
+}
+
+/// Something that answers `_dash-update-component`: an app in this process, or a web
+/// process over HTTP.
+#[allow(async_fn_in_trait)]
+pub trait Client {
+    /// The page token of the page the requests come from.
+    fn end_id(&self) -> &str;
+
+    /// `POST _dash-update-component?<query>`.
+    async fn post(&self, query: &str, body: &Value) -> (StatusCode, Value);
 
     /// Start a job: `(status, start answer)`.
-    pub async fn start(&self, body: &Value) -> (StatusCode, Value) {
+    async fn start(&self, body: &Value) -> (StatusCode, Value) {
         self.start_with(body, "").await
     }
 
     /// Start a job with extra query parameters (`&oldJob=..`).
-    pub async fn start_with(&self, body: &Value, extra: &str) -> (StatusCode, Value) {
-        self.post(&format!("endId={}{extra}", encode(&self.end_id)), body)
+    async fn start_with(&self, body: &Value, extra: &str) -> (StatusCode, Value) {
+        self.post(&format!("endId={}{extra}", encode(self.end_id())), body)
             .await
     }
 
     /// One poll for the job a start answer names.
-    pub async fn poll(&self, started: &Value, body: &Value) -> (StatusCode, Value) {
+    async fn poll(&self, started: &Value, body: &Value) -> (StatusCode, Value) {
         let query = format!(
             "endId={}&cacheKey={}&job={}",
-            encode(&self.end_id),
+            encode(self.end_id()),
             encode(started["cacheKey"].as_str().unwrap_or("")),
             encode(started["job"].as_str().unwrap_or(""))
         );
@@ -252,24 +258,64 @@ impl App {
 
     /// Poll until the answer has a `response` or is not 200; returns it and every answer
     /// before it.
-    pub async fn poll_to_end(
+    async fn poll_to_end(&self, started: &Value, body: &Value) -> (StatusCode, Value, Vec<Value>) {
+        self.poll_through(started, body, &[]).await
+    }
+
+    /// Like [`poll_to_end`](Self::poll_to_end), but answers with a status in `tolerated`
+    /// (the store or the process is away for a while) are noted and polling goes on.
+    async fn poll_through(
         &self,
         started: &Value,
         body: &Value,
+        tolerated: &[StatusCode],
     ) -> (StatusCode, Value, Vec<Value>) {
         let begun = Instant::now();
         let mut seen = Vec::new();
         loop {
             let (status, answer) = self.poll(started, body).await;
-            if status != StatusCode::OK || answer.get("response").is_some() {
+            if tolerated.contains(&status) {
+                seen.push(json!({"status": status.as_u16(), "answer": answer}));
+            } else if status != StatusCode::OK || answer.get("response").is_some() {
                 return (status, answer, seen);
+            } else {
+                seen.push(answer);
             }
-            seen.push(answer);
             assert!(begun.elapsed() < WAIT, "the job did not finish: {seen:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
+    /// Poll until an answer carries progress (the job runs); returns that answer.
+    async fn wait_progress(&self, started: &Value, body: &Value) -> Value {
+        let begun = Instant::now();
+        loop {
+            let (_, answer) = self.poll(started, body).await;
+            if answer.get("progress").is_some() {
+                return answer;
+            }
+            assert!(begun.elapsed() < WAIT, "the job never reported progress");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Client for App {
+    fn end_id(&self) -> &str {
+        &self.end_id
+    }
+
+    async fn post(&self, query: &str, body: &Value) -> (StatusCode, Value) {
+        let req = Request::post(format!("/_dash-update-component?{query}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let (status, text) = send(&self.router, req).await;
+        (status, parse_body(&text))
+    }
+}
+
+impl App {
     pub async fn info(&self, started: &Value) -> Option<JobInfo> {
         self.jobs
             .info(started["job"].as_str().unwrap_or(""))
