@@ -15,10 +15,6 @@
 //! | `dash_blocking_pool_queued` | gauge | |
 //! | `dash_background_queue_depth` | gauge | |
 //! | `dash_http_connections_open` | gauge | |
-//! | `dash_http_connections_refused_total` | counter | |
-
-// Helpers are called from the dispatch core and the blocking pool as those land.
-#![allow(dead_code)]
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -41,8 +37,6 @@ pub(crate) const POOL_QUEUED: &str = "dash_blocking_pool_queued";
 pub(crate) const BACKGROUND_QUEUE_DEPTH: &str = "dash_background_queue_depth";
 /// Open HTTP connections.
 pub(crate) const CONNECTIONS_OPEN: &str = "dash_http_connections_open";
-/// Connections closed at once because the connection limit was reached.
-pub(crate) const CONNECTIONS_REFUSED: &str = "dash_http_connections_refused_total";
 
 /// Histogram buckets for callback latency, in seconds (1 ms to 60 s).
 const LATENCY_BUCKETS: &[f64] = &[
@@ -110,6 +104,7 @@ pub(crate) fn pool_state(busy: usize, queued: usize) {
 }
 
 /// Background jobs waiting in the queue now.
+#[allow(dead_code)] // called by the background managers as they report their queue
 pub(crate) fn background_queue_depth(n: u64) {
     metrics::gauge!(BACKGROUND_QUEUE_DEPTH).set(n as f64);
 }
@@ -117,11 +112,6 @@ pub(crate) fn background_queue_depth(n: u64) {
 /// Open HTTP connections now.
 pub(crate) fn connections_open(n: usize) {
     metrics::gauge!(CONNECTIONS_OPEN).set(n as f64);
-}
-
-/// One connection closed at once because the connection limit was reached.
-pub(crate) fn connection_refused() {
-    metrics::counter!(CONNECTIONS_REFUSED).increment(1);
 }
 
 /// The tracing span of one callback call: the Rust function's name and where it is declared.
@@ -217,10 +207,6 @@ fn describe() {
         "Background jobs waiting in the queue."
     );
     describe_gauge!(CONNECTIONS_OPEN, "Open HTTP connections.");
-    describe_counter!(
-        CONNECTIONS_REFUSED,
-        "Connections closed at once because the connection limit was reached."
-    );
 }
 
 #[cfg(test)]

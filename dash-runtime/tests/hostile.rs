@@ -1,6 +1,7 @@
 //! Hostile input: malformed and oversized requests, garbage query strings, slow clients and
 //! property-based request bodies. Every case must end in a precise 4xx or a correct answer,
-//! never a 5xx or a panic, and the server must keep answering.
+//! never a 5xx or a panic, and the server must keep answering. (Memory under hostile
+//! requests is checked on a real server process in `server_process.rs`.)
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -286,20 +287,25 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn request_body() -> impl Strategy<Value = Vec<u8>> {
     let near_valid = (
         prop_oneof![
-            Just(json!("echo-out.children")),
-            Just(json!("num-out.children")),
-            json_value()
+            4 => Just(json!("echo-out.children")),
+            1 => Just(json!("num-out.children")),
+            1 => json_value()
         ],
         prop_oneof![
-            Just(json!({"id": "echo-out", "property": "children"})),
-            json_value()
+            4 => Just(json!({"id": "echo-out", "property": "children"})),
+            1 => json_value()
         ],
         prop_oneof![
-            json_value().prop_map(|v| json!([{"id": "echo-in", "property": "value", "value": v}])),
-            json_value().prop_map(|v| json!([{"id": "num-in", "property": "value", "value": v}])),
+            4 => json_value().prop_map(|v| json!([{"id": "echo-in", "property": "value", "value": v}])),
+            2 => json_value().prop_map(|v| json!([{"id": "num-in", "property": "value", "value": v}])),
+            1 => json_value()
+        ],
+        prop_oneof![
+            Just(Value::Null),
+            Just(json!(["echo-in.value"])),
+            Just(json!(["num-in.value", "echo-in.value"])),
             json_value()
         ],
-        json_value(),
     )
         .prop_map(|(output, outputs, inputs, changed)| {
             let mut body = json!({"output": output, "outputs": outputs, "inputs": inputs});
@@ -316,7 +322,7 @@ fn request_body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn parse_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
@@ -342,6 +348,7 @@ fn router_answers_every_generated_body_with_4xx_or_a_correct_answer() {
     let statuses = std::cell::RefCell::new(std::collections::BTreeMap::<u16, u32>::new());
     let config = ProptestConfig {
         cases: 256,
+        failure_persistence: None,
         ..ProptestConfig::default()
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
@@ -368,54 +375,6 @@ fn router_answers_every_generated_body_with_4xx_or_a_correct_answer() {
         panic!("{e}");
     }
     runtime.block_on(still_alive(&router));
-}
-
-/// This process's resident set, in KiB (Linux only).
-fn rss_kib() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4)
-}
-
-#[tokio::test]
-async fn memory_stays_flat_under_hostile_requests() {
-    let router = router().await;
-    let hundred_k = format!("[{}0]", "0,".repeat(99_999));
-    let bodies: Vec<Vec<u8>> = vec![
-        call_body("echo-out", "echo-in", &hundred_k).into_bytes(),
-        call_body("num-out", "num-in", "1e999999").into_bytes(),
-        vec![0xff; 4096],
-        format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
-        call_body("nope-out", "echo-in", "1").into_bytes(),
-        call_body("echo-out", "echo-in", "\"fine\"").into_bytes(),
-    ];
-    let round = |n: usize| {
-        let router = router.clone();
-        let bodies = bodies.clone();
-        async move {
-            for i in 0..n {
-                let body = bodies[i % bodies.len()].clone();
-                let (status, _) = send(&router, post(body)).await;
-                assert!(acceptable(status), "{status}");
-            }
-        }
-    };
-    round(300).await;
-    let Some(before) = rss_kib() else {
-        println!("no /proc/self/statm: memory check skipped");
-        return;
-    };
-    round(3_000).await;
-    let after = rss_kib().unwrap_or(before);
-    println!(
-        "RSS after 300 warm-up requests: {before} KiB; after 3000 more hostile requests: {after} KiB ({:+} KiB)",
-        after as i64 - before as i64
-    );
-    assert!(
-        after < before + 256 * 1024,
-        "RSS grew from {before} KiB to {after} KiB"
-    );
-    still_alive(&router).await;
 }
 
 /// Serve the app over TCP with short timeouts; returns its address and a stop switch.
@@ -511,10 +470,11 @@ async fn slow_clients_are_cut_off_and_others_are_served() {
         closed_in < WAIT,
         "slow connections were not closed within {WAIT:?}"
     );
+    // Stalled headers: closed without an answer; stalled bodies: 408.
     for first in answers.keys() {
         assert!(
-            !first.starts_with("HTTP/1.1 5"),
-            "a slow client got a server error: {first}"
+            first == "(closed without an answer)" || first.starts_with("HTTP/1.1 408"),
+            "a slow client got {first}"
         );
     }
     let answer = tokio::task::spawn_blocking(move || http_get(addr, "/_dash-health"))

@@ -341,12 +341,14 @@ impl Dash {
         }
     }
 
-    /// Build and serve until Ctrl-C, on the current Tokio runtime.
+    /// Build and serve until SIGTERM or Ctrl-C (then drain, see [`Dash::shutdown_grace`]),
+    /// on the current Tokio runtime.
     pub async fn serve(self) -> Result<(), Error> {
         self.build().await?.serve().await
     }
 
-    /// Build and serve until Ctrl-C, starting a Tokio runtime (for a plain `fn main`).
+    /// Build and serve until SIGTERM or Ctrl-C (then drain, see [`Dash::shutdown_grace`]),
+    /// starting a Tokio runtime (for a plain `fn main`).
     ///
     /// Started with `--worker` (or `DASH_WORKER=1`), the program runs background jobs from
     /// the Redis queue instead ([`work`](Self::work)): one binary, two process types
@@ -358,17 +360,20 @@ impl Dash {
                     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
             )
             .try_init();
-        tokio::runtime::Builder::new_multi_thread()
+        let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
-            .map_err(Error::Io)?
-            .block_on(async move {
-                if crate::background::worker_mode_requested() {
-                    self.work().await
-                } else {
-                    self.serve().await
-                }
-            })
+            .map_err(Error::Io)?;
+        let result = runtime.block_on(async move {
+            if crate::background::worker_mode_requested() {
+                self.work().await
+            } else {
+                self.serve().await
+            }
+        });
+        // The shutdown grace is over: a sync callback still running does not hold the exit.
+        runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+        result
     }
 }
 

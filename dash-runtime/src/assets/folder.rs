@@ -438,7 +438,8 @@ fn file_body(file: fs::File, start: u64, count: u64) -> Body {
             Err(e) => Some((Err(std::io::Error::other(e.to_string())), (None, pos, 0))),
         }
     });
-    Body::from_stream(stream)
+    // Fused: a compressing layer may poll once more after the end, which `unfold` forbids.
+    Body::from_stream(futures_util::StreamExt::fuse(stream))
 }
 
 fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {

@@ -223,13 +223,21 @@ impl DashServer {
         let draining = ops::Draining::default();
         let router = self.router_with(draining.clone());
         let options = self.state.config.server.clone();
-        let drained = serve::serve(listener, router, &options, shutdown, || draining.start()).await;
+        let background = self.state.background.clone();
+        // Once the signal arrives: health answers 503, and the background service hands the
+        // jobs this process runs over to other processes, while requests in flight finish.
+        let on_shutdown = async move {
+            draining.start();
+            if let Some(service) = background {
+                if let Ok(n) = service.hand_over().await {
+                    tracing::info!("handed {n} background job(s) over");
+                }
+            }
+        };
+        let drained = serve::serve(listener, router, &options, shutdown, on_shutdown).await;
         if let serve::Drained::TimedOut(n) = drained {
             tracing::warn!("{n} connection(s) did not finish within the shutdown grace");
         }
-        // BACKGROUND HAND-OVER: the HTTP side has drained (no request can start a job any
-        // more); this is where the background service hands its running jobs over.
-        if let Some(_service) = &self.state.background {}
         tracing::info!("Dash has stopped");
         Ok(())
     }

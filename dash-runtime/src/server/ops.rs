@@ -8,9 +8,11 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
@@ -173,16 +175,85 @@ fn compressible() -> impl Predicate {
         .and(NotForContentType::const_new("video/"))
 }
 
+/// Reads request bodies with a pause limit; a body that stalls longer is answered
+/// `408 Request Timeout` (the handler saw a failed body read) and the connection is closed.
+async fn body_deadline(timeout: Duration, req: Request<Body>, next: Next) -> Response {
+    let stalled = Arc::new(AtomicBool::new(false));
+    let seen = stalled.clone();
+    let req = req.map(|body| {
+        Body::new(TimeoutBody::new(timeout, body).map_err(move |e| {
+            seen.store(true, Ordering::Relaxed);
+            e
+        }))
+    });
+    let response = next.run(req).await;
+    if stalled.load(Ordering::Relaxed) && response.status().is_client_error() {
+        return (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, HeaderValue::from_static("close"))],
+            "the request body did not arrive in time",
+        )
+            .into_response();
+    }
+    response
+}
+
 /// The layers of every route: the body read timeout, then (if on) compression.
 pub(super) fn layers(router: Router, body_timeout: Duration, compress: bool) -> Router {
-    let router = router.layer(tower::util::MapRequestLayer::new(
-        move |req: Request<Body>| -> Request<Body> {
-            req.map(|body| Body::new(TimeoutBody::new(body_timeout, body)))
-        },
-    ));
+    let router = router.layer(axum::middleware::from_fn(move |req, next| {
+        body_deadline(body_timeout, req, next)
+    }));
     if compress {
         router.layer(CompressionLayer::new().compress_when(compressible()))
     } else {
         router
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use http_body_util::BodyExt;
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    use super::Draining;
+    use crate::components::html;
+    use crate::Dash;
+
+    #[tokio::test]
+    async fn health_is_503_once_shutdown_began() {
+        let server = Dash::new()
+            .serve_locally(false)
+            .suppress_callback_exceptions(true)
+            .layout(html::div(()))
+            .build()
+            .await
+            .expect("builds");
+        let draining = Draining::default();
+        let router = server.router_with(draining.clone());
+        let health = || {
+            Request::get("/_dash-health")
+                .body(Body::empty())
+                .expect("request")
+        };
+        let resp = router.clone().oneshot(health()).await.expect("answer");
+        assert_eq!(resp.status(), StatusCode::OK);
+
+        draining.start();
+        let resp = router.clone().oneshot(health()).await.expect("answer");
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        let value: Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(value["status"], "unavailable");
+        assert_eq!(value["failed"], serde_json::json!(["shutdown"]));
+        assert_eq!(value["checks"]["shutdown"]["error"], "shutting down");
+        // Liveness is still fine.
+        let live = Request::get("/_dash-health?probe=live")
+            .body(Body::empty())
+            .expect("request");
+        let resp = router.oneshot(live).await.expect("answer");
+        assert_eq!(resp.status(), StatusCode::OK);
     }
 }

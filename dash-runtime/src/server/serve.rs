@@ -38,14 +38,14 @@ fn per_connection(e: &std::io::Error) -> bool {
 }
 
 /// Serve `router` on `listener` until `shutdown` completes; then stop accepting (the listener
-/// is closed, so new connections are refused), let open connections finish their requests
-/// for up to `options.shutdown_grace`, and return.
+/// is closed, so new connections are refused), run `on_shutdown` while open connections finish
+/// their requests, for up to `options.shutdown_grace` in all, and return.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     options: &ServerOptions,
     shutdown: impl Future<Output = ()>,
-    on_shutdown: impl FnOnce(),
+    on_shutdown: impl Future<Output = ()>,
 ) -> Drained {
     let mut builder = Builder::new(TokioExecutor::new());
     builder
@@ -102,14 +102,14 @@ pub(crate) async fn serve(
 
     // Refuse new connections from now on.
     drop(listener);
-    on_shutdown();
     let still_open = open.load(Ordering::Relaxed);
     tracing::info!(
         "shutting down: {still_open} connection(s) open, waiting up to {:?}",
         options.shutdown_grace
     );
-    match tokio::time::timeout(options.shutdown_grace, graceful.shutdown()).await {
-        Ok(()) => Drained::Clean,
+    let both = async { tokio::join!(graceful.shutdown(), on_shutdown) };
+    match tokio::time::timeout(options.shutdown_grace, both).await {
+        Ok(_) => Drained::Clean,
         Err(_) => {
             let left = open.load(Ordering::Relaxed);
             tracing::warn!("shutdown grace period over: dropping {left} connection(s)");

@@ -1,6 +1,7 @@
-//! Graceful shutdown of a real server process: SIGTERM while a slow callback runs.
+//! The server as a real process: graceful shutdown on SIGTERM while a slow callback runs, and
+//! memory under a stream of hostile requests.
 //!
-//! The test starts this test binary again, running only the ignored `server_process` test,
+//! The tests start this test binary again, running only the ignored `server_process` test,
 //! which serves an app on a free port and prints `LISTENING <port>`. The slow callback
 //! sleeps 2 s, then waits for the test to create a `release` file, so that the test can check
 //! that new connections are refused while the answer is still being computed, without
@@ -41,6 +42,15 @@ fn slow(value: String) -> String {
     format!("finished {value}")
 }
 
+#[callback(output = Output("echo-out", "children"), inputs = [Input("echo-in", "value")])]
+fn echo(value: Option<serde_json::Value>) -> String {
+    match value {
+        Some(serde_json::Value::Array(items)) => format!("{} items", items.len()),
+        Some(v) => format!("got {v}"),
+        None => "nothing".to_owned(),
+    }
+}
+
 /// Not a test: the entry point of the server process (see the module docs).
 #[test]
 #[ignore = "runs as a server process started by sigterm_lets_in_flight_requests_finish"]
@@ -55,6 +65,8 @@ fn server_process() {
             .layout(html::div((
                 dcc::Input::new().id("slow-in"),
                 html::Div::new().id("slow-out"),
+                dcc::Input::new().id("echo-in"),
+                html::Div::new().id("echo-out"),
             )))
             .shutdown_grace(Duration::from_secs(30))
             .build()
@@ -151,14 +163,31 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-fn sigterm_lets_in_flight_requests_finish() {
+fn temp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
-        "dash-rs-shutdown-{}-{}",
+        "dash-rs-process-{}-{}",
         std::process::id(),
         rand_suffix()
     ));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Waits for the server process to exit; its status.
+fn wait_exit(server: &mut ServerProcess) -> std::process::ExitStatus {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigterm_lets_in_flight_requests_finish() {
+    let dir = temp_dir();
     let mut server = ServerProcess::start(&dir);
     let port: u16 = server
         .wait_line("LISTENING ")
@@ -211,14 +240,7 @@ fn sigterm_lets_in_flight_requests_finish() {
         "{text}"
     );
 
-    let deadline = Instant::now() + WAIT;
-    let status = loop {
-        if let Some(status) = server.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the server did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = wait_exit(&mut server);
     println!("server exit status: {status}");
     assert!(status.success(), "exit status {status}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -229,4 +251,116 @@ fn rand_suffix() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(u64::from(std::process::id()));
     h.finish()
+}
+
+/// One request on a new connection (`Connection: close`); the status code of the answer.
+fn request(port: u16, method: &str, path: &str, body: &[u8]) -> std::io::Result<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(WAIT))?;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let status = answer
+        .get(9..12)
+        .and_then(|s| std::str::from_utf8(s).ok())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok(status)
+}
+
+/// The resident set of a process, in KiB (Linux only).
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn call_body(input: &str, value: &str) -> Vec<u8> {
+    format!(
+        r#"{{"output":"echo-out.children","outputs":{{"id":"echo-out","property":"children"}},"inputs":[{{"id":"{input}","property":"value","value":{value}}}],"changedPropIds":["{input}.value"]}}"#
+    )
+    .into_bytes()
+}
+
+#[test]
+fn memory_stays_flat_under_hostile_requests() {
+    let dir = temp_dir();
+    let mut server = ServerProcess::start(&dir);
+    let port: u16 = server
+        .wait_line("LISTENING ")
+        .parse()
+        .expect("a port number");
+    let hundred_k = format!("[{}0]", "0,".repeat(99_999));
+    let hostile: Vec<(&str, String, Vec<u8>)> = vec![
+        (
+            "POST",
+            "/_dash-update-component".into(),
+            call_body("echo-in", &hundred_k),
+        ),
+        (
+            "POST",
+            "/_dash-update-component".into(),
+            call_body("echo-in", "1e999999"),
+        ),
+        ("POST", "/_dash-update-component".into(), vec![0xff; 4096]),
+        (
+            "POST",
+            "/_dash-update-component".into(),
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+        ),
+        (
+            "POST",
+            "/_dash-update-component".into(),
+            call_body("nope-in", "1"),
+        ),
+        (
+            "POST",
+            "/_dash-update-component?%ff=%zz&&a[=".into(),
+            call_body("echo-in", "\"fine\""),
+        ),
+        (
+            "GET",
+            format!("/_dash-layout?{}", "a=%ff&".repeat(1_000)),
+            Vec::new(),
+        ),
+        (
+            "GET",
+            "/_dash-component-suites/%2e%2e/%2e%2e/x.js?%00".into(),
+            Vec::new(),
+        ),
+    ];
+    let mut statuses = std::collections::BTreeMap::<u16, u32>::new();
+    let mut round = |n: usize| {
+        for i in 0..n {
+            let (method, path, body) = &hostile[i % hostile.len()];
+            let status = request(port, method, path, body).expect("the server answers");
+            assert!((200..500).contains(&status), "{method} {path} -> {status}");
+            *statuses.entry(status).or_default() += 1;
+        }
+    };
+    round(400);
+    let pid = server.child.id();
+    let Some(before) = rss_kib(pid) else {
+        println!("no /proc/<pid>/status: memory check skipped");
+        return;
+    };
+    round(4_000);
+    let after = rss_kib(pid).unwrap_or(before);
+    println!(
+        "server RSS after 400 warm-up requests: {before} KiB; after 4000 more hostile requests: {after} KiB ({:+} KiB); statuses {statuses:?}",
+        after as i64 - before as i64
+    );
+    assert!(
+        after < before + 256 * 1024,
+        "the server's RSS grew from {before} KiB to {after} KiB"
+    );
+    server.sigterm();
+    let status = wait_exit(&mut server);
+    assert!(status.success(), "exit status {status}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
