@@ -220,3 +220,33 @@ async fn stored_jobs_keep_only_allowed_headers() {
         assert_eq!(mode(&dir.0.join("private")), 0o700);
     }
 }
+
+/// `Jobs::hand_over` puts a running job back in the queue at once; another process takes it,
+/// and a handed-over attempt does not count as a failed one (`max_attempts(1)` still runs
+/// it again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handed_over_job_is_taken_by_another_process_and_not_counted_as_failed() {
+    let dir = TempDir::new("handover");
+    let a = app(manager(&dir).max_attempts(1)).await;
+    let body = stepper_body(9, "emb-handover", 10, 100);
+    let (_, started) = a.start(&body).await;
+    a.wait_progress(&started, &body).await;
+    let handed = a.jobs.hand_over().await.expect("the store answers");
+    let info = a.info(&started).await;
+    println!("handed over {handed} job(s): {info:?}");
+    assert_eq!(handed, 1);
+    assert_eq!(info.map(|i| i.state), Some(JobState::Queued));
+    let b = app(manager(&dir).max_attempts(1)).await;
+    let b = App {
+        end_id: a.end_id.clone(),
+        ..b
+    };
+    let (status, last, _) = b.poll_to_end(&started, &body).await;
+    let info = b.info(&started).await;
+    println!("delivered through B: {status} {last}; {info:?}");
+    assert_eq!(
+        last["response"]["step-out"]["children"],
+        json!("emb-handover: done 9")
+    );
+    assert_eq!(info.map(|i| i.attempt), Some(2));
+}

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     outcome     TEXT,
     progress    TEXT,
     expires_at  INTEGER NOT NULL,
-    created_at  INTEGER NOT NULL
+    created_at  INTEGER NOT NULL,
+    released    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, state);
 CREATE INDEX IF NOT EXISTS jobs_lease ON jobs(state, lease_until);
@@ -98,6 +99,26 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Files written by earlier versions lack `jobs.released`: add it.
+fn add_released_column(conn: &Connection) -> rusqlite::Result<()> {
+    let present: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'released'",
+        [],
+        |r| r.get(0),
+    )?;
+    if present > 0 {
+        return Ok(());
+    }
+    match conn.execute(
+        "ALTER TABLE jobs ADD COLUMN released INTEGER NOT NULL DEFAULT 0",
+        [],
+    ) {
+        // Another process added it in the meantime.
+        Err(e) if e.to_string().contains("duplicate column") => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
 /// One SQLite connection, used from Tokio's blocking pool.
 struct Db {
     path: PathBuf,
@@ -124,6 +145,7 @@ impl Db {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        add_released_column(&conn).map_err(err)?;
         Ok(Db {
             path: path.to_owned(),
             conn: Mutex::new(conn),
@@ -305,19 +327,20 @@ impl Embedded {
             .call(move |c| {
                 let now = now_ms();
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found: Vec<(String, u32, String)> = {
+                let found: Vec<(String, u32, String, u32)> = {
                     let mut stmt = tx.prepare_cached(
-                        "SELECT id, attempt, state FROM jobs
+                        "SELECT id, attempt, state, released FROM jobs
                          WHERE expires_at > ?1
                            AND (state = 'queued' OR (state = 'running' AND lease_until < ?1))
                          ORDER BY created_at, rowid LIMIT ?2",
                     )?;
-                    let rows = stmt
-                        .query_map(params![now, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                    let rows = stmt.query_map(params![now, limit], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })?;
                     rows.collect::<rusqlite::Result<_>>()?
                 };
                 let mut claims = Vec::new();
-                for (id, attempt, state) in found {
+                for (id, attempt, state, released) in found {
                     tx.execute(
                         "UPDATE jobs SET attempt = ?2, owner = ?3, lease_until = ?4, state = 'running'
                          WHERE id = ?1",
@@ -331,18 +354,19 @@ impl Embedded {
                     if state == "running" {
                         tracing::warn!(job = %id, attempt = attempt + 1, "taking over a job whose process stopped");
                     }
-                    claims.push((id, attempt + 1, payload, cache_key, ttl_ms));
+                    claims.push((id, attempt + 1, released, payload, cache_key, ttl_ms));
                 }
                 tx.commit()?;
                 Ok(claims)
             })
             .await?
             .into_iter()
-            .filter_map(|(id, attempt, payload, cache_key, ttl_ms)| {
+            .filter_map(|(id, attempt, released, payload, cache_key, ttl_ms)| {
                 match serde_json::from_str::<JobPayload>(&payload) {
                     Ok(payload) => Some(Claim {
                         id,
                         attempt,
+                        released,
                         payload,
                         cache_key,
                         ttl_ms,
@@ -355,7 +379,7 @@ impl Embedded {
             })
             .collect();
         for claim in claims {
-            if claim.attempt > self.settings.max_attempts {
+            if claim.exhausted(self.settings.max_attempts) {
                 let outcome = runner::abandoned(claim.attempt - 1);
                 self.finish(&claim, &outcome).await?;
                 continue;
@@ -382,7 +406,8 @@ impl Embedded {
             .db
             .call(move |c| {
                 c.execute(
-                    "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL
+                    "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
+                                    released = released + 1
                      WHERE owner = ?1 AND state = 'running'",
                     params![owner],
                 )

@@ -240,7 +240,8 @@ impl JobContext {
 /// parameter. `T` is one value for a single progress output, or a tuple (or list) with one
 /// value per output.
 ///
-/// Every value set is stored; a poll delivers the latest one (reading never removes it).
+/// The latest value is stored (values set faster than the store takes them are coalesced);
+/// a poll delivers it, and reading never removes it.
 ///
 /// ```no_run
 /// use dash_runtime::prelude::*;

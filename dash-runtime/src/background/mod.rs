@@ -509,8 +509,8 @@ pub fn worker_mode_requested() -> bool {
 
 /// Run background jobs from the Redis queue until `shutdown` completes, then finish the jobs
 /// in hand (up to the manager's shutdown grace) and hand the unfinished ones over to other
-/// workers at once. Every `#[callback(background = true)]` of the
-/// program can run here.
+/// workers at once. A Redis that cannot be reached at start is waited for. Every
+/// `#[callback(background = true)]` of the program can run here.
 ///
 /// [`Dash::run`](crate::Dash::run) calls this when the program is started with `--worker`
 /// (or `DASH_WORKER=1`); call it yourself for a custom `main`.
@@ -528,8 +528,26 @@ pub async fn run_worker(
     }
     let app_name = manager.resolve_app_name(&registry);
     let prefix = manager.prefix(&app_name);
-    let store =
-        Arc::new(redis::RedisStore::connect(url, &prefix, &manager.settings.keep_headers).await?);
+    tokio::pin!(shutdown);
+    // Redis may be down when the worker starts (e.g. both restart): wait for it.
+    let mut logged = false;
+    let store = loop {
+        match redis::RedisStore::connect(url, &prefix, &manager.settings.keep_headers).await {
+            Ok(store) => break Arc::new(store),
+            Err(BackgroundError::Redis(err))
+                if err.is_io_error() || err.is_connection_refusal() || err.is_timeout() =>
+            {
+                if !std::mem::replace(&mut logged, true) {
+                    tracing::warn!("worker: Redis cannot be reached ({err}); waiting for it");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = &mut shutdown => return Ok(()),
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    };
     worker::run(store, lookup, manager.settings.clone(), &app_name, shutdown).await
 }
 

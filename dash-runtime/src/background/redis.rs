@@ -7,7 +7,7 @@
 //! | key | type | holds |
 //! |---|---|---|
 //! | `jobs` | stream | one entry per queued job (`job` = id), consumer group `workers` |
-//! | `job:<id>` | hash | `callback`, `state`, `attempt`, `worker`, `payload`, `cache_key`, `ttl_ms`, `result` |
+//! | `job:<id>` | hash | `callback`, `state`, `attempt`, `released`, `worker`, `payload`, `cache_key`, `ttl_ms`, `result` |
 //! | `progress:<id>` | string | the latest progress values (JSON) |
 //! | `side:<id>` | list | `set_props` calls not delivered yet (JSON each) |
 //! | `cancel:<id>` | string | present once the job is cancelled |
@@ -89,11 +89,11 @@ return 1
 ";
 
 const CLAIM: &str = r"
-local f = redis.call('HMGET', KEYS[1], 'state', 'payload', 'cache_key', 'ttl_ms')
+local f = redis.call('HMGET', KEYS[1], 'state', 'payload', 'cache_key', 'ttl_ms', 'released')
 if not f[1] or (f[1] ~= 'queued' and f[1] ~= 'running') then return {'gone'} end
 local a = redis.call('HINCRBY', KEYS[1], 'attempt', 1)
 redis.call('HSET', KEYS[1], 'state', 'running', 'worker', ARGV[1])
-return {'ok', tostring(a), f[2], f[3] or '', f[4]}
+return {'ok', tostring(a), f[2], f[3] or '', f[4], f[5] or '0'}
 ";
 
 /// Shared head of the fenced scripts: the caller's attempt must be the latest, the job must
@@ -132,6 +132,7 @@ return 1
 
 const RELEASE: &str = r"
 redis.call('HSET', KEYS[1], 'state', 'queued')
+redis.call('HINCRBY', KEYS[1], 'released', 1)
 redis.call('HDEL', KEYS[1], 'worker')
 redis.call('XCLAIM', KEYS[2], ARGV[3], ARGV[4], 0, ARGV[5], 'IDLE', ARGV[6], 'JUSTID')
 return 1
@@ -275,12 +276,13 @@ impl RedisStore {
             .invoke_async(&mut self.conn())
             .await?;
         match reply.as_slice() {
-            [ok, attempt, payload, cache_key, ttl] if ok == "ok" => {
+            [ok, attempt, payload, cache_key, ttl, released] if ok == "ok" => {
                 let payload: JobPayload = serde_json::from_str(payload)
                     .map_err(|e| BackgroundError::Corrupt(e.to_string()))?;
                 Ok(Some(Claim {
                     id: id.to_owned(),
                     attempt: attempt.parse().unwrap_or(u32::MAX),
+                    released: released.parse().unwrap_or(0),
                     payload,
                     cache_key: (!cache_key.is_empty()).then(|| cache_key.clone()),
                     ttl_ms: ttl.parse().unwrap_or(3_600_000),

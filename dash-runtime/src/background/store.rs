@@ -52,9 +52,19 @@ pub(crate) struct NewJob {
 pub(crate) struct Claim {
     pub id: String,
     pub attempt: u32,
+    /// Earlier attempts handed over by a stopping process: they do not count as failures.
+    pub released: u32,
     pub payload: JobPayload,
     pub cache_key: Option<String>,
     pub ttl_ms: i64,
+}
+
+impl Claim {
+    /// Whether the job was started too often without finishing (its processes kept dying):
+    /// attempts handed over at shutdown do not count.
+    pub(crate) fn exhausted(&self, max_attempts: u32) -> bool {
+        self.attempt.saturating_sub(self.released) > max_attempts
+    }
 }
 
 /// Storage of jobs, progress, `set_props` calls, results and the result cache.

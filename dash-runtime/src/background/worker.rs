@@ -175,7 +175,7 @@ impl Worker {
                 return;
             }
         };
-        if claim.attempt > self.settings.max_attempts {
+        if claim.exhausted(self.settings.max_attempts) {
             let outcome = runner::abandoned(claim.attempt - 1);
             if let Err(err) = self.store.finish(&claim, &outcome).await {
                 tracing::warn!(job = %job_id, "storing the abandoned outcome failed: {err}");
