@@ -202,14 +202,20 @@ mod tests {
             .await
             .expect_err("a panic");
         assert!(matches!(err, CallbackError::Panic(m) if m == "boom"));
-        assert_eq!(pool.try_admit().expect("room").run(|| 1).await.ok(), Some(1));
+        assert_eq!(
+            pool.try_admit().expect("room").run(|| 1).await.ok(),
+            Some(1)
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_slot_stays_taken_until_the_function_returns() {
         let pool = BlockingPool::new(1, 0);
         let (tx, rx) = std::sync::mpsc::channel::<()>();
-        let call = pool.try_admit().expect("room").run(move || rx.recv().is_ok());
+        let call = pool
+            .try_admit()
+            .expect("room")
+            .run(move || rx.recv().is_ok());
         // The caller gives up (a timeout) while the function still runs.
         let _ = tokio::time::timeout(Duration::from_millis(50), call).await;
         assert_eq!(pool.try_admit().err(), Some(PoolFull));

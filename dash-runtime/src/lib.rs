@@ -30,7 +30,9 @@ pub mod callback;
 pub mod components;
 pub mod dependencies;
 pub mod dispatch;
+pub mod escape;
 pub mod ids;
+pub mod layout;
 pub(crate) mod observability;
 pub mod pages;
 pub mod patch;
@@ -66,9 +68,9 @@ pub mod prelude {
 pub mod __private {
     pub use crate::background::{run_blocking, Background, CacheSpec, JobContext};
     pub use crate::callback::dispatch::{
-        catch_panic, catch_panic_async, output_multi, output_named, output_none, output_single, result_multi,
-        result_named, result_none, result_single, Args, BoxFuture, CallResult, Clientside, Handler,
-        IntoOutputs,
+        catch_panic, catch_panic_async, output_multi, output_named, output_none, output_single,
+        result_multi, result_named, result_none, result_single, Args, BoxFuture, CallResult,
+        Clientside, Handler, IntoOutputs,
     };
     pub use crate::callback::spec::{CallbackSpec, Running};
     pub use crate::callback::CallbackError;

@@ -62,7 +62,7 @@ impl RegisteredCallback {
             "no_output": self.spec.outputs.is_empty(),
             "optional": false,
             // Dash adds the cancel helpers after the first-request defaults: `hidden` stays null.
-            "hidden": if crate::background::is_cancel_helper(self.spec) { Value::Null } else { json!(false) },
+            "hidden": if crate::callback::cancel::is_cancel_helper(self.spec) { Value::Null } else { json!(false) },
             "websocket": false,
             "persistent": false,
         });
@@ -110,7 +110,7 @@ impl Registry {
         specs: Vec<&'static CallbackSpec>,
         prevent_initial_callbacks: bool,
     ) -> Registry {
-        let specs = crate::background::with_cancel_helpers(specs);
+        let specs = crate::callback::cancel::with_cancel_helpers(specs);
         let mut registry = Registry::default();
         for spec in specs {
             let descriptor = output_descriptor(

@@ -58,7 +58,11 @@ impl Gate {
     async fn wait_for(&self, n: usize) {
         let begun = Instant::now();
         while self.waiting() < n {
-            assert!(begun.elapsed() < WAIT, "only {} callbacks arrived", self.waiting());
+            assert!(
+                begun.elapsed() < WAIT,
+                "only {} callbacks arrived",
+                self.waiting()
+            );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
@@ -218,14 +222,26 @@ async fn cheap_calls_and_layout_answer_while_eight_sync_callbacks_block() {
     SLOW_GATE.wait_for(8).await;
     // ...and the server still answers everything else.
     let (status, body, _) = send(&router, call("cheap-out", "cheap-in", json!(41))).await;
-    assert_eq!((status, response_of(&body, "cheap-out")), (StatusCode::OK, json!(42)));
+    assert_eq!(
+        (status, response_of(&body, "cheap-out")),
+        (StatusCode::OK, json!(42))
+    );
     let (status, body, _) = send(&router, call("inline-out", "inline-in", json!(4))).await;
-    assert_eq!((status, response_of(&body, "inline-out")), (StatusCode::OK, json!(8)));
-    let layout = Request::get("/_dash-layout").body(Body::empty()).expect("request");
+    assert_eq!(
+        (status, response_of(&body, "inline-out")),
+        (StatusCode::OK, json!(8))
+    );
+    let layout = Request::get("/_dash-layout")
+        .body(Body::empty())
+        .expect("request");
     let (status, body, _) = send(&router, layout).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("made-per-load"), "{body}");
-    assert_eq!(SLOW_GATE.waiting(), 8, "the slow callbacks were still running");
+    assert_eq!(
+        SLOW_GATE.waiting(),
+        8,
+        "the slow callbacks were still running"
+    );
     SLOW_GATE.open();
     let mut answers = Vec::new();
     for call in slow_calls {
@@ -259,8 +275,13 @@ async fn a_full_pool_answers_503_with_retry_after_and_recovers() {
     let (status, body, retry) = send(&router, call("cheap-out", "cheap-in", json!(1))).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(retry.as_deref(), Some("1"));
-    let layout = Request::get("/_dash-layout").body(Body::empty()).expect("request");
-    assert_eq!(send(&router, layout).await.0, StatusCode::SERVICE_UNAVAILABLE);
+    let layout = Request::get("/_dash-layout")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        send(&router, layout).await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     // A `blocking = false` callback does not need the pool.
     let (status, _, _) = send(&router, call("inline-out", "inline-in", json!(1))).await;
     assert_eq!(status, StatusCode::OK);
@@ -269,16 +290,28 @@ async fn a_full_pool_answers_503_with_retry_after_and_recovers() {
         assert_eq!(call.await.expect("joined").0, StatusCode::OK);
     }
     let (status, body, _) = send(&router, call("cheap-out", "cheap-in", json!(1))).await;
-    assert_eq!((status, response_of(&body, "cheap-out")), (StatusCode::OK, json!(2)));
+    assert_eq!(
+        (status, response_of(&body, "cheap-out")),
+        (StatusCode::OK, json!(2))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timed_out_sync_call_is_504_and_keeps_its_thread_until_it_returns() {
-    let server = server(Dash::new().debug(true).callback_threads(1).callback_queue(0)).await;
+    let server = server(
+        Dash::new()
+            .debug(true)
+            .callback_threads(1)
+            .callback_queue(0),
+    )
+    .await;
     let router = server.router();
     let (status, body, _) = send(&router, call("late-out", "late-in", json!(7))).await;
     assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
-    assert!(body.contains("late") && body.contains("dispatch.rs"), "debug names the callback: {body}");
+    assert!(
+        body.contains("late") && body.contains("dispatch.rs"),
+        "debug names the callback: {body}"
+    );
     // The function still runs on the only thread: nothing else gets it.
     assert_eq!(TIMEOUT_GATE.waiting(), 1);
     let (status, _, _) = send(&router, call("cheap-out", "cheap-in", json!(1))).await;
@@ -341,7 +374,11 @@ async fn panics_of_background_jobs_reach_their_own_on_error() {
     let end_id = end_id(&html).expect("the index has an end id");
     for (output, input, message) in [
         ("bg-panic-out", "bg-panic-in", "background went wrong"),
-        ("bg-sync-panic-out", "bg-sync-panic-in", "background sync went wrong"),
+        (
+            "bg-sync-panic-out",
+            "bg-sync-panic-in",
+            "background sync went wrong",
+        ),
     ] {
         let query = format!("endId={}", end_id.replace('~', "%7E"));
         let (status, started, _) =
@@ -350,7 +387,10 @@ async fn panics_of_background_jobs_reach_their_own_on_error() {
         let started: Value = serde_json::from_str(&started).expect("start answer");
         let poll = format!(
             "{query}&cacheKey={}&job={}",
-            started["cacheKey"].as_str().unwrap_or("").replace('~', "%7E"),
+            started["cacheKey"]
+                .as_str()
+                .unwrap_or("")
+                .replace('~', "%7E"),
             started["job"].as_str().unwrap_or("").replace('~', "%7E"),
         );
         let begun = Instant::now();
@@ -364,7 +404,10 @@ async fn panics_of_background_jobs_reach_their_own_on_error() {
             assert!(begun.elapsed() < WAIT, "the job never ended: {body}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        assert_eq!(answer, json!(format!("recovered: callback panicked: {message}")));
+        assert_eq!(
+            answer,
+            json!(format!("recovered: callback panicked: {message}"))
+        );
     }
     let _ = std::fs::remove_dir_all(dir);
 }

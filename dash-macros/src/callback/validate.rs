@@ -530,13 +530,17 @@ pub fn parse_duration_ms(text: &str) -> Option<u64> {
     let mut total: u64 = 0;
     let mut rest = text;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
         let n: u64 = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let factor = match rest[..unit_len].trim() {
             "ms" => 1,
             "s" => 1_000,
@@ -798,10 +802,16 @@ pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
         errors.spanned(path, "`on_error` is for server callbacks; a clientside callback handles its errors in JavaScript");
     }
     if let Some(lit) = &args.timeout {
-        errors.spanned(lit, "`timeout` is for server callbacks; a clientside callback runs in the browser");
+        errors.spanned(
+            lit,
+            "`timeout` is for server callbacks; a clientside callback runs in the browser",
+        );
     }
     if let Some(b) = &args.blocking {
-        errors.spanned(b, "`blocking` is for server callbacks; a clientside callback runs in the browser");
+        errors.spanned(
+            b,
+            "`blocking` is for server callbacks; a clientside callback runs in the browser",
+        );
     }
     for (_, group) in [&args.input_groups, &args.state_groups]
         .iter()
@@ -860,7 +870,15 @@ mod tests {
         assert_eq!(parse_duration_ms("2m"), Some(120_000));
         assert_eq!(parse_duration_ms("1h30m"), Some(5_400_000));
         assert_eq!(parse_duration_ms(" 0s "), Some(0));
-        for bad in ["", "30", "s", "1.5s", "10 sec", "-1s", "99999999999999999999h"] {
+        for bad in [
+            "",
+            "30",
+            "s",
+            "1.5s",
+            "10 sec",
+            "-1s",
+            "99999999999999999999h",
+        ] {
             assert_eq!(parse_duration_ms(bad), None, "{bad}");
         }
     }

@@ -164,15 +164,6 @@ fn env_bool(env: &dyn Env, name: &'static str) -> Result<Option<bool>, ConfigErr
 }
 
 impl Settings {
-    /// The app's name: `Dash::name`, else `DASH_APP_NAME` (which also gives the default
-    /// requests prefix, see `resolve`).
-    pub(crate) fn app_name(&self, env: &dyn Env) -> Option<String> {
-        self.name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .or_else(|| env.var("DASH_APP_NAME"))
-    }
-
     pub(crate) fn resolve(&self, env: &dyn Env) -> Result<Config, ConfigError> {
         let pick_str = |own: &Option<String>, name: &str| own.clone().or_else(|| env.var(name));
         let pick_bool =
@@ -257,21 +248,22 @@ impl Settings {
                 })?,
             },
         };
-        let count = |own: Option<usize>, name: &'static str| -> Result<Option<usize>, ConfigError> {
-            match own {
-                Some(n) => Ok(Some(n)),
-                None => env
-                    .var(name)
-                    .map(|v| {
-                        v.trim().parse::<usize>().map_err(|_| ConfigError::Env {
-                            name,
-                            value: v,
-                            expected: "a whole number",
+        let count =
+            |own: Option<usize>, name: &'static str| -> Result<Option<usize>, ConfigError> {
+                match own {
+                    Some(n) => Ok(Some(n)),
+                    None => env
+                        .var(name)
+                        .map(|v| {
+                            v.trim().parse::<usize>().map_err(|_| ConfigError::Env {
+                                name,
+                                value: v,
+                                expected: "a whole number",
+                            })
                         })
-                    })
-                    .transpose(),
-            }
-        };
+                        .transpose(),
+                }
+            };
         let callback_threads = count(self.callback_threads, "DASH_CALLBACK_THREADS")?
             .unwrap_or_else(crate::blocking::default_threads)
             .max(1);

@@ -2,16 +2,15 @@
 
 mod config;
 mod error;
-mod layout;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::Router;
 
+pub use crate::layout::Layout;
 pub use config::{Config, ConfigError, DevTools};
 pub use error::Error;
-pub use layout::Layout;
 
 use crate::components::IntoChildren;
 use crate::server::DashServer;
@@ -380,9 +379,4 @@ impl Dash {
 /// The process environment, as settings read it.
 pub(crate) fn config_env() -> config::ProcessEnv {
     config::ProcessEnv
-}
-
-/// `DASH_APP_NAME`: the app's name when [`Dash::name`] is not used (background managers read it).
-pub(crate) fn env_app_name() -> Option<String> {
-    config::Settings::default().app_name(&config_env())
 }

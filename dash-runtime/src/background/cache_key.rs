@@ -3,7 +3,7 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::spec::{Background, CacheSpec};
+use crate::callback::background::{Background, CacheSpec};
 
 /// The key under which a `cache_by` callback's result is shared: SHA-256 (hex) of the
 /// callback (descriptor and source fingerprint), its argument values less the ignored ones,

@@ -26,11 +26,11 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
-use super::job::CancelToken;
 use super::record::{ms, now_ms, JobInfo, JobPayload, JobState, Outcome, PollRead};
 use super::runner::{self, Lookup};
 use super::store::{encode_side_updates, payload_at_rest, Claim, NewJob, Store, StoreFuture};
 use super::{BackgroundError, Settings};
+use crate::callback::job::CancelToken;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS jobs (

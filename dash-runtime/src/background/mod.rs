@@ -76,15 +76,12 @@
 //! become `_`.
 
 mod cache_key;
-mod cancel;
 mod embedded;
 mod error;
-mod job;
 mod record;
 mod redis;
 mod requests;
 mod runner;
-mod spec;
 mod store;
 mod worker;
 
@@ -93,14 +90,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use error::BackgroundError;
-pub use job::{
+pub use crate::callback::background::{Background, CacheSpec, JobFn};
+pub use crate::callback::job::{
     cancel_token, run_blocking, CancelToken, Cancelled, JobContext, Progress, MAX_PENDING_CALLS,
 };
+pub use error::BackgroundError;
 pub use record::{JobInfo, JobState};
-pub use spec::{Background, CacheSpec, JobFn};
 
-pub(crate) use cancel::{is_cancel_helper, with_cancel_helpers};
 pub(crate) use requests::{cancel_requested, JobRequest};
 
 use crate::registry::Registry;
@@ -328,7 +324,11 @@ impl BackgroundManager {
             .settings
             .app_name
             .clone()
-            .or_else(crate::app::env_app_name)
+            .or_else(|| {
+                std::env::var("DASH_APP_NAME")
+                    .ok()
+                    .filter(|n| !n.trim().is_empty())
+            })
             .or_else(|| callbacks_crate(registry))
             .unwrap_or_else(program_name);
         sanitize_name(&name)

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::cache_key::cache_key;
-use super::job::JobContext;
 use super::record::{merge_side_updates, new_job_id, JobPayload, JobState, Outcome};
-use super::spec::Background;
 use super::store::NewJob;
 use super::Service;
 use crate::blocking::BlockingPool;
+use crate::callback::background::Background;
 use crate::callback::dispatch::Args;
+use crate::callback::job::JobContext;
 use crate::callback::{sync_scope, CallbackContext, CallbackError, ErrorHandler};
 use crate::protocol::{Failure, OutputTarget, Query, Reply, UpdateResponse};
 use crate::registry::RegisteredCallback;
@@ -98,7 +98,11 @@ impl JobRequest<'_> {
         let end = end_id(self.query, signer);
         for handle in self.query.all("oldJob") {
             if let Some(id) = signer.verify(&job_scope(end), handle) {
-                service.store.cancel(id).await.map_err(|e| unavailable(&e))?;
+                service
+                    .store
+                    .cancel(id)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
             }
         }
         // The shim deserialises the arguments before it builds the job: a bad value is this

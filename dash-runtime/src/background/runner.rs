@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 
-use super::job::{Batch, CancelToken, JobContext, Reports};
 use super::record::Outcome;
-use super::spec::Background;
 use super::store::{Claim, Store, StoreFuture};
 use super::BackgroundError;
+use crate::callback::background::Background;
 use crate::callback::dispatch::{panic_error, Args, Handler};
+use crate::callback::job::{Batch, CancelToken, JobContext, Reports};
 use crate::callback::{scope, CallbackSpec};
 use crate::registry::Registry;
 

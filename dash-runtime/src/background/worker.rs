@@ -22,12 +22,12 @@ use std::time::Duration;
 use redis::streams::{StreamId, StreamReadReply};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::job::CancelToken;
 use super::record::now_ms;
 use super::redis::{connect, RedisStore, GROUP};
 use super::runner::{self, Lookup};
 use super::store::{Claim, Store};
 use super::{BackgroundError, Settings};
+use crate::callback::job::CancelToken;
 
 /// How long one stream read waits for a job.
 const BLOCK: Duration = Duration::from_secs(2);

@@ -44,9 +44,10 @@ pub struct CallbackContext {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) path: String,
     pub(crate) side_updates: Mutex<Map<String, Value>>,
-    pub(crate) pages: Option<Arc<crate::pages::PageRouter>>,
+    /// Typed values the runtime attaches to every call of an app (e.g. its page router).
+    pub(crate) extensions: axum::http::Extensions,
     /// The background job this context runs (its `set_props` calls go to the job's store).
-    pub(crate) job: Option<crate::background::JobContext>,
+    pub(crate) job: Option<super::job::JobContext>,
 }
 
 /// One entry of [`CallbackContext::triggered`].
@@ -168,6 +169,11 @@ impl CallbackContext {
             Value::Object(existing) => existing.extend(props),
             other => *other = Value::Object(props),
         }
+    }
+
+    /// A value the runtime attached to this call, by type.
+    pub(crate) fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        self.extensions.get::<T>().cloned()
     }
 
     /// Take the accumulated `set_props` updates.

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::error::CallbackError;
 use super::spec::CallbackSpec;
-use crate::protocol::is_no_update_marker;
+use super::update::is_no_update_marker;
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -32,7 +32,7 @@ pub enum Handler {
     /// A clientside callback: runs in the browser, never on the server.
     Clientside(Clientside),
     /// A background callback (`background = true`): its job and options.
-    Background(&'static crate::background::Background),
+    Background(&'static super::background::Background),
 }
 
 /// The JavaScript of a clientside callback.

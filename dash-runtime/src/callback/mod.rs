@@ -1,9 +1,12 @@
 //! Callbacks: their registered description, the values they return, their errors and the
 //! context they can read while running.
 
+pub(crate) mod background;
+pub(crate) mod cancel;
 mod context;
 pub mod dispatch;
 mod error;
+pub(crate) mod job;
 pub mod spec;
 mod update;
 
@@ -11,7 +14,7 @@ pub use context::{callback_context, set_props, CallbackContext, Triggered};
 pub use dispatch::Clientside;
 pub use error::{CallbackError, PreventUpdate};
 pub use spec::{CallbackSpec, Running};
-pub use update::{no_update, NoUpdate, Update};
+pub use update::{is_no_update_marker, no_update, NoUpdate, Update};
 
 pub(crate) use context::{scope, sync_scope};
 

@@ -73,3 +73,8 @@ pub fn no_update<T>() -> Update<T> {
 /// An output value that is always "leave unchanged": handy as one element of a tuple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NoUpdate;
+
+/// Dash's serialised `no_update` (`{"_dash_no_update": "_dash_no_update"}`).
+pub fn is_no_update_marker(value: &serde_json::Value) -> bool {
+    matches!(value, serde_json::Value::Object(m) if m.len() == 1 && m.get("_dash_no_update").and_then(serde_json::Value::as_str) == Some("_dash_no_update"))
+}

@@ -46,7 +46,7 @@ pub(super) async fn run(
         path,
         headers,
         side_updates: Default::default(),
-        pages: dispatcher.pages.clone(),
+        extensions: dispatcher.extensions.clone(),
         job: None,
     });
     if let Some(background) = &dispatcher.background {

@@ -25,9 +25,9 @@ use axum::http::HeaderMap;
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::app::Layout;
 use crate::blocking::BlockingPool;
 use crate::callback::ErrorHandler;
+use crate::layout::Layout;
 use crate::pages::PageRouter;
 use crate::protocol::{Failure, Query, Reply, RequestError, UpdateRequest};
 use crate::registry::Registry;
@@ -51,7 +51,8 @@ pub struct Dispatcher {
     registry: Arc<Registry>,
     signer: Signer,
     on_error: Option<ErrorHandler>,
-    pages: Option<Arc<PageRouter>>,
+    /// Attached to every call's context (the page router, when the app has pages).
+    extensions: axum::http::Extensions,
     background: Option<Arc<crate::background::Service>>,
     pool: BlockingPool,
 }
@@ -75,11 +76,15 @@ impl Dispatcher {
         background: Option<Arc<crate::background::Service>>,
         pool: BlockingPool,
     ) -> Self {
+        let mut extensions = axum::http::Extensions::new();
+        if let Some(pages) = pages {
+            extensions.insert(pages);
+        }
         Dispatcher {
             registry,
             signer,
             on_error,
-            pages,
+            extensions,
             background,
             pool,
         }
@@ -116,12 +121,9 @@ impl Dispatcher {
             Layout::Dynamic(function) => function.clone(),
         };
         let admission = self.pool.try_admit().map_err(|_| call::busy())?;
-        admission
-            .run(move || function())
-            .await
-            .map_err(|err| {
-                tracing::error!("the layout function failed: {err}");
-                Failure::Layout(err.to_string())
-            })
+        admission.run(move || function()).await.map_err(|err| {
+            tracing::error!("the layout function failed: {err}");
+            Failure::Layout(err.to_string())
+        })
     }
 }

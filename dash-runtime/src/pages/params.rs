@@ -33,12 +33,8 @@ impl PageArgs {
     pub fn new(path_vars: Vec<(String, String)>, search: &str) -> Self {
         let mut values: HashMap<String, Vec<String>> = HashMap::new();
         let search = search.strip_prefix('?').unwrap_or(search);
-        for pair in search.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            values
-                .entry(percent_decode(k))
-                .or_default()
-                .push(percent_decode(v));
+        for (k, v) in crate::protocol::Query::parse(Some(search)).pairs() {
+            values.entry(k.clone()).or_default().push(v.clone());
         }
         for (k, v) in path_vars {
             values.insert(k, vec![v]);
@@ -55,31 +51,6 @@ impl PageArgs {
     pub fn values(&self) -> &HashMap<String, Vec<String>> {
         &self.values
     }
-}
-
-/// Decode `%XX` escapes and `+` as used in query strings.
-pub(crate) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A type a page parameter can have.
@@ -161,6 +132,8 @@ mod tests {
             args.get::<u8>("name"),
             Err(PageParamError::Invalid { .. })
         ));
-        assert_eq!(percent_decode("100%"), "100%");
+        let decoded = PageArgs::new(Vec::new(), "?q=100%&r=a+b%21");
+        assert!(matches!(decoded.get::<String>("q"), Ok(v) if v == "100%"));
+        assert!(matches!(decoded.get::<String>("r"), Ok(v) if v == "a b!"));
     }
 }

@@ -2,6 +2,7 @@
 //! index meta tags of a page.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
@@ -12,6 +13,7 @@ use crate::callback::dispatch::{Args, CallResult, Clientside, Handler};
 use crate::callback::{callback_context, CallbackError, CallbackSpec};
 use crate::components::{html, IntoChildren};
 use crate::dependencies::{Dependency, IdSpec, OutputDep};
+use crate::escape::escape_html;
 
 /// The pages of an app and how URLs map to them.
 #[derive(Debug)]
@@ -189,8 +191,8 @@ impl Router {
             let _ = writeln!(
                 out,
                 "<meta {attr}=\"{}\" content=\"{}\">",
-                escape(key),
-                escape(value)
+                escape_html(key),
+                escape_html(value)
             );
         };
         tag("name", "description", &description);
@@ -264,18 +266,11 @@ impl Router {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 fn route_callback(args: &mut Args) -> CallResult {
     let pathname: Option<String> = args.take(0)?;
     let search: Option<String> = args.take(1)?;
     let router = callback_context()
-        .and_then(|ctx| ctx.pages.clone())
+        .and_then(|ctx| ctx.extension::<Arc<Router>>())
         .ok_or_else(|| CallbackError::new("the page router is not available"))?;
     let (layout, title) = router.route(
         pathname.as_deref().unwrap_or("/"),

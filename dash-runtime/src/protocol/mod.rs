@@ -7,8 +7,9 @@ mod reply;
 mod request;
 mod response;
 
+pub use crate::callback::is_no_update_marker;
 pub use json::html_safe_json;
 pub use query::Query;
 pub use reply::{Failure, Reply};
 pub use request::{OutputTarget, RequestError, UpdateRequest};
-pub use response::{is_no_update_marker, UpdateResponse};
+pub use response::UpdateResponse;

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::request::OutputTarget;
+use crate::callback::is_no_update_marker;
 use crate::callback::CallbackError;
 
 /// The `{"multi": true, "sideUpdate": ..., "response": ...}` body of a successful update.
@@ -103,9 +104,4 @@ impl UpdateResponse {
         })
         .unwrap_or_default()
     }
-}
-
-/// Dash's serialised `no_update` (`{"_dash_no_update": "_dash_no_update"}`).
-pub fn is_no_update_marker(value: &Value) -> bool {
-    matches!(value, Value::Object(m) if m.len() == 1 && m.get("_dash_no_update").and_then(Value::as_str) == Some("_dash_no_update"))
 }

@@ -18,20 +18,7 @@ pub(crate) struct IndexTemplate {
     tail: String,
 }
 
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::escape::escape_html as escape_attr;
 
 /// `_dash-config` without `end_id`.
 pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, Value> {

@@ -4,6 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::escape::escape_html;
 use crate::protocol::{Failure, Reply};
 
 /// A JSON body with status 200.
@@ -16,13 +17,6 @@ pub(super) fn json_response(body: impl Into<axum::body::Body>) -> Response {
         body.into(),
     )
         .into_response()
-}
-
-/// `&`, `<` and `>` escaped, for text placed in an HTML error page.
-pub(crate) fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// A successful call: 200 with its JSON, or 204.

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
+use super::dispatch::{Args, BoxFuture, CallResult};
 use super::job::JobContext;
-use crate::callback::dispatch::{Args, BoxFuture, CallResult};
-use crate::callback::CallbackError;
+use super::CallbackError;
 use crate::dependencies::{Dependency, OutputDep};
 
 /// The job shim of a background callback: it deserialises the arguments at once (so a bad

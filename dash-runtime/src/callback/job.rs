@@ -18,8 +18,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::sync::{watch, Notify};
 
-use crate::callback::dispatch::panic_error;
-use crate::callback::{callback_context, sync_scope, CallbackError};
+use super::dispatch::panic_error;
+use super::{callback_context, sync_scope, CallbackError};
 
 /// How many `set_props` calls of one job may wait for the store before the job waits.
 pub const MAX_PENDING_CALLS: usize = 256;
