@@ -19,8 +19,15 @@ options:
   --workers N           Python server workers (default 2, at most 8)
   --gunicorn-threads N  threads per gunicorn worker: gthread workers (default 4);
                         1 selects sync workers (at most 64)
-  --targets LIST        comma-separated subset of: rust,bare,gunicorn,uvicorn (default all)
-  --write FILE          also write the table, command and date to FILE (markdown)
+  --targets LIST        comma-separated subset of: rust,bare,gunicorn,uvicorn (default all;
+                        with --soak: rust)
+  --soak SECS           soak instead: after the warm-up, load each target for SECS seconds
+                        (60 to 3600) and report the server's RSS (VmRSS of the processes
+                        holding the listening socket) at the start, every minute and at the
+                        end, with requests, errors and req/s per minute
+  --note TEXT           a line for the report, e.g. what else ran on the machine (repeatable)
+  --write FILE          also write the table, command and date to FILE (markdown): the
+                        greeting table at the top, or with --soak the Soak section
   -h, --help            this text";
 
 /// Parsed options of a benchmark run.
@@ -40,6 +47,10 @@ pub struct Options {
     pub targets: Vec<TargetKind>,
     /// Where to write the markdown report.
     pub write: Option<String>,
+    /// Soak length: load for this long and sample memory, instead of the greeting table.
+    pub soak: Option<Duration>,
+    /// Free-text lines for the report (what else ran, ...).
+    pub notes: Vec<String>,
 }
 
 impl Default for Options {
@@ -52,6 +63,8 @@ impl Default for Options {
             gunicorn_threads: 4,
             targets: TargetKind::ALL.to_vec(),
             write: None,
+            soak: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -71,6 +84,7 @@ pub enum Command {
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, BenchError> {
     let mut args = args.into_iter();
     let mut options = Options::default();
+    let mut targets_given = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -92,10 +106,18 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, BenchErr
             "--gunicorn-threads" => {
                 options.gunicorn_threads = number(&value("--gunicorn-threads")?, 1, 64)?
             }
-            "--targets" => options.targets = targets(&value("--targets")?)?,
+            "--targets" => {
+                options.targets = targets(&value("--targets")?)?;
+                targets_given = true;
+            }
             "--write" => options.write = Some(value("--write")?),
+            "--soak" => options.soak = Some(secs(&value("--soak")?, 60, 3600)?),
+            "--note" => options.notes.push(value("--note")?),
             other => return Err(BenchError::Usage(format!("unknown argument {other:?}"))),
         }
+    }
+    if options.soak.is_some() && !targets_given {
+        options.targets = vec![TargetKind::Rust];
     }
     Ok(Command::Run(options))
 }
@@ -167,5 +189,21 @@ mod tests {
         };
         assert_eq!(options.targets, vec![TargetKind::Bare, TargetKind::Rust]);
         assert_eq!(options.write.as_deref(), Some("x.md"));
+    }
+
+    #[test]
+    fn soak_defaults_to_rust() {
+        let Ok(Command::Run(options)) = parse_strs(&["--soak", "600", "--note", "quiet"]) else {
+            panic!("valid arguments");
+        };
+        assert_eq!(options.soak, Some(Duration::from_secs(600)));
+        assert_eq!(options.targets, vec![TargetKind::Rust]);
+        assert_eq!(options.notes, vec!["quiet".to_string()]);
+        let Ok(Command::Run(options)) = parse_strs(&["--soak", "60", "--targets", "rust,bare"])
+        else {
+            panic!("valid arguments");
+        };
+        assert_eq!(options.targets, vec![TargetKind::Rust, TargetKind::Bare]);
+        assert!(parse_strs(&["--soak", "5"]).is_err());
     }
 }

@@ -1,22 +1,14 @@
 //! `dash-bench`: callback throughput and latency of dash-rs, a bare axum handler and Python
-//! Dash, in one run. See `cargo run --release -p dash-bench -- --help` and
+//! Dash, in one run; with `--soak SECS`, the same load for a long time with the server's
+//! memory sampled every minute. See `cargo run --release -p dash-bench -- --help` and
 //! `docs/benchmarks.md`.
-
-mod bare;
-mod cli;
-mod error;
-mod greeting;
-mod loadgen;
-mod probe;
-mod report;
-mod stats;
-mod targets;
 
 use std::process::ExitCode;
 
-use cli::{Command, Options};
-use error::BenchError;
-use report::Row;
+use dash_bench::cli::{self, Command, Options};
+use dash_bench::error::BenchError;
+use dash_bench::report::{self, Row};
+use dash_bench::{bare, doc, loadgen, probe, soak, targets};
 
 fn main() -> ExitCode {
     match run() {
@@ -33,18 +25,36 @@ fn run() -> Result<(), BenchError> {
     match cli::parse(args.clone())? {
         Command::Help => println!("{}", cli::USAGE),
         Command::ServeBare(port) => bare::serve(port)?,
-        Command::Run(options) => benchmark(&options, &args)?,
+        Command::Run(options) => match options.soak {
+            Some(length) => soak_run(&options, length, &args)?,
+            None => benchmark(&options, &args)?,
+        },
     }
     Ok(())
 }
 
-fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
-    let mut command = String::from("cargo run --release -p dash-bench");
-    if !args.is_empty() {
-        command.push_str(" -- ");
-        command.push_str(&args.join(" "));
+/// Load-average and free-text lines for a report.
+fn conditions(options: &Options, before: Option<String>) -> Vec<String> {
+    let mut conditions = Vec::new();
+    if let (Some(before), Some(after)) = (before, doc::load_average()) {
+        conditions.push(format!(
+            "load average (1/5/15 min) before the run: {before}; after: {after}"
+        ));
     }
-    let load_before = load_average();
+    conditions.extend(options.notes.iter().cloned());
+    conditions
+}
+
+fn write_error(path: &str) -> impl FnOnce(std::io::Error) -> BenchError + '_ {
+    move |source| BenchError::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
+    let command = doc::command(None, args);
+    let load_before = doc::load_average();
     let mut rows = Vec::new();
     for &kind in &options.targets {
         eprintln!("dash-bench: starting {}", kind.label());
@@ -76,40 +86,33 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), BenchError> {
     }
     println!("{}", report::table(&rows));
     if let Some(path) = &options.write {
-        let mut conditions = Vec::new();
-        if let (Some(before), Some(after)) = (load_before, load_average()) {
-            conditions.push(format!(
-                "load average (1/5/15 min) before the run: {before}; after: {after}"
-            ));
-        }
+        let conditions = conditions(options, load_before);
         let document = report::document(options, &command, &rows, &conditions);
-        let write_error = |source| BenchError::Write {
-            path: path.clone(),
-            source,
-        };
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(write_error)?;
-            }
-        }
-        // Keep the section `dash-bench-background` maintains in the same file.
-        let kept = std::fs::read_to_string(path).ok().and_then(|old| {
-            old.find("<!-- dash-bench-background -->")
-                .map(|at| old[at..].to_owned())
-        });
-        let document = match kept {
-            Some(section) => format!("{}\n\n{section}", document.trim_end()),
-            None => document,
-        };
-        std::fs::write(path, document).map_err(write_error)?;
+        // Only the head: the sections of the other binaries stay as they are.
+        doc::write_head(path, &document).map_err(write_error(path))?;
         eprintln!("dash-bench: wrote {path}");
     }
     Ok(())
 }
 
-/// The system load averages from `/proc/loadavg`, where there is one.
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    let parts: Vec<&str> = text.split_whitespace().take(3).collect();
-    (parts.len() == 3).then(|| parts.join(" "))
+fn soak_run(
+    options: &Options,
+    length: std::time::Duration,
+    args: &[String],
+) -> Result<(), BenchError> {
+    let command = doc::command(None, args);
+    let load_before = doc::load_average();
+    let mut soaks = Vec::new();
+    for &kind in &options.targets {
+        let soak = soak::run(kind, options, length)?;
+        println!("{}\n{}", kind.label(), soak::table(&soak));
+        soaks.push(soak);
+    }
+    if let Some(path) = &options.write {
+        let conditions = conditions(options, load_before);
+        let section = soak::section(&soaks, options, length, &command, &conditions);
+        doc::write_section(path, soak::SECTION, &section).map_err(write_error(path))?;
+        eprintln!("dash-bench: wrote the soak section of {path}");
+    }
+    Ok(())
 }

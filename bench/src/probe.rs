@@ -58,7 +58,7 @@ pub fn spec(addr: SocketAddr, path: String, options: &crate::cli::Options) -> Lo
 }
 
 /// `end_id` from the `_dash-config` script of an index page, if there is one.
-fn end_id(html: &str) -> Option<String> {
+pub fn end_id(html: &str) -> Option<String> {
     let tag = html.find("id=\"_dash-config\"")?;
     let start = tag + html[tag..].find('>')? + 1;
     let end = start + html[start..].find("</script>")?;

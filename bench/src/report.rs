@@ -1,9 +1,10 @@
 //! The markdown report: one table row per target, plus how it was made.
 
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::cli::Options;
+use crate::doc;
 use crate::stats::Summary;
 use crate::targets::TargetKind;
 
@@ -59,7 +60,7 @@ pub fn document(options: &Options, command: &str, rows: &[Row], conditions: &[St
         "Callback throughput and latency of the `hello` example's greeting callback \
          (`POST /_dash-update-component`, `name.value` → `greeting.children`).\n"
     );
-    let _ = writeln!(out, "- date (UTC): {}", utc_date(SystemTime::now()));
+    let _ = writeln!(out, "- date (UTC): {}", doc::utc_now());
     let _ = writeln!(out, "- command: `{command}`");
     let _ = writeln!(
         out,
@@ -102,7 +103,7 @@ pub fn document(options: &Options, command: &str, rows: &[Row], conditions: &[St
     out
 }
 
-fn millis(d: Duration) -> String {
+pub fn millis(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
@@ -113,39 +114,9 @@ fn ratio(rate: f64, base: Option<f64>) -> String {
     }
 }
 
-/// `YYYY-MM-DD HH:MM` in UTC.
-fn utc_date(now: SystemTime) -> String {
-    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    let (hour, minute) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
-    let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
-}
-
-/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-    }
 
     #[test]
     fn ratios_against_present_baselines() {

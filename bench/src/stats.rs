@@ -46,6 +46,15 @@ impl Summary {
     }
 }
 
+/// Nearest-rank percentile of sorted durations; zero for no samples.
+pub fn nearest_rank(sorted: &[Duration], pct: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((pct / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
 /// Nearest-rank percentile of sorted microsecond samples; zero for no samples.
 fn percentile(sorted: &[u32], pct: f64) -> Duration {
     if sorted.is_empty() {
@@ -68,6 +77,14 @@ mod tests {
         assert_eq!(s.p50, Duration::from_micros(50));
         assert_eq!(s.p99, Duration::from_micros(99));
         assert!((s.throughput() - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn nearest_rank_of_durations() {
+        let sorted: Vec<Duration> = (1..=10).map(Duration::from_millis).collect();
+        assert_eq!(nearest_rank(&sorted, 50.0), Duration::from_millis(5));
+        assert_eq!(nearest_rank(&sorted, 100.0), Duration::from_millis(10));
+        assert_eq!(nearest_rank(&[], 50.0), Duration::ZERO);
     }
 
     #[test]

@@ -23,6 +23,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use dash_bench::doc;
+use dash_bench::probe::end_id;
+use dash_bench::stats::nearest_rank as percentile;
 use dash_e2e::app::{free_port, workspace_root, AppError, RunningApp};
 use dash_e2e::http;
 use dash_e2e::python::ensure_venv;
@@ -72,8 +75,8 @@ const JOB_TIMEOUT: Duration = Duration::from_secs(30);
 /// Timeout of one HTTP exchange.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Where the markdown section starts in the results file.
-const MARKER: &str = "<!-- dash-bench-background -->";
+/// The name of the section in the results file (`<!-- dash-bench-background -->`).
+const SECTION: &str = "background";
 
 #[derive(Debug, thiserror::Error)]
 enum Error {
@@ -372,8 +375,7 @@ impl Client {
         let index =
             http::get(&format!("{base}/"), HTTP_TIMEOUT).map_err(|e| wrong(e.to_string()))?;
         let html = index.text();
-        let end_id =
-            config_end_id(&html).ok_or_else(|| wrong("no end_id in the index page".into()))?;
+        let end_id = end_id(&html).ok_or_else(|| wrong("no end_id in the index page".into()))?;
         Ok(Client {
             url: format!("{base}/_dash-update-component?endId={end_id}"),
             label,
@@ -428,14 +430,6 @@ impl Client {
             thread::sleep(POLL);
         }
     }
-}
-
-fn config_end_id(html: &str) -> Option<String> {
-    let tag = html.find("id=\"_dash-config\"")?;
-    let start = tag + html[tag..].find('>')? + 1;
-    let end = start + html[start..].find("</script>")?;
-    let config: Value = serde_json::from_str(&html[start..end]).ok()?;
-    config["end_id"].as_str().map(str::to_owned)
 }
 
 struct Measured {
@@ -525,14 +519,6 @@ fn measure(client: Arc<Client>, options: &Options) -> Result<Measured, Error> {
 // ---------------------------------------------------------------------------------------
 // Report
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -561,11 +547,11 @@ fn table(rows: &[Measured], options: &Options) -> String {
 }
 
 fn section(table: &str, options: &Options, command: &str, notes: &[String]) -> String {
-    let mut s = format!("{MARKER}\n## Background callbacks\n\n");
+    let mut s = format!("{}\n## Background callbacks\n\n", doc::marker(SECTION));
     s.push_str("A trivial background callback (it returns its input), started and polled the way dash-renderer does it (§6.2 of the protocol notes).\n\n");
     s.push_str(&format!(
         "- date (UTC): {}\n- command: `{command}`\n",
-        utc_now()
+        doc::utc_now()
     ));
     s.push_str(&format!(
         "- latency: {} jobs one after another (after 3 unmeasured), percentiles over the finished ones, from the start request to the poll that brings the result; the client polls every {} ms instead of the renderer's `interval`, so what shows is the server's own delay\n",
@@ -588,50 +574,8 @@ fn section(table: &str, options: &Options, command: &str, notes: &[String]) -> S
     s
 }
 
-fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{d:02} {h:02}:{m:02}")
-}
-
-/// Replace an earlier section in `path` (from the marker to the end), or append one.
-fn write_section(path: &str, section: &str) -> Result<(), Error> {
-    let existing = std::fs::read_to_string(path).unwrap_or_default();
-    let kept = match existing.find(MARKER) {
-        Some(at) => existing[..at].trim_end().to_owned(),
-        None => existing.trim_end().to_owned(),
-    };
-    let document = if kept.is_empty() {
-        section.to_owned()
-    } else {
-        format!("{kept}\n\n{section}")
-    };
-    std::fs::write(path, document).map_err(|source| Error::Write {
-        path: path.to_owned(),
-        source,
-    })
-}
-
 fn benchmark(options: &Options, args: &[String]) -> Result<(), Error> {
-    let mut command = String::from("cargo run --release -p dash-bench --bin dash-bench-background");
-    if !args.is_empty() {
-        command.push_str(" -- ");
-        command.push_str(&args.join(" "));
-    }
+    let command = doc::command(Some("dash-bench-background"), args);
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for &target in &options.targets {
@@ -672,7 +616,12 @@ fn benchmark(options: &Options, args: &[String]) -> Result<(), Error> {
     let table = table(&rows, options);
     println!("{table}");
     if let Some(path) = &options.write {
-        write_section(path, &section(&table, options, &command, &notes))?;
+        doc::write_section(path, SECTION, &section(&table, options, &command, &notes)).map_err(
+            |source| Error::Write {
+                path: path.clone(),
+                source,
+            },
+        )?;
         eprintln!("dash-bench-background: wrote the background section of {path}");
     }
     Ok(())

@@ -1,0 +1,20 @@
+//! The shared pieces of the `dash-bench` binaries: the load generator, statistics, the
+//! servers under test, the markdown report and `docs/benchmarks.md` handling.
+//!
+//! - `dash-bench` (`src/main.rs`): the greeting benchmark and the soak (`--soak SECS`);
+//! - `dash-bench-background` (`src/bin/background.rs`): background callbacks;
+//! - `dash-bench-slow` (`src/bin/slow.rs`): slow synchronous callbacks next to cheap ones.
+
+pub mod bare;
+pub mod cli;
+pub mod doc;
+pub mod error;
+pub mod greeting;
+pub mod loadgen;
+pub mod probe;
+pub mod procfs;
+pub mod python;
+pub mod report;
+pub mod soak;
+pub mod stats;
+pub mod targets;
