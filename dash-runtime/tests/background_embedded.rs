@@ -236,6 +236,7 @@ async fn a_handed_over_job_is_taken_by_another_process_and_not_counted_as_failed
     println!("handed over {handed} job(s): {info:?}");
     assert_eq!(handed, 1);
     assert_eq!(info.map(|i| i.state), Some(JobState::Queued));
+    assert_eq!(a.jobs.queue_depth().await.expect("depth"), 1);
     let b = app(manager(&dir).max_attempts(1)).await;
     let b = App {
         end_id: a.end_id.clone(),

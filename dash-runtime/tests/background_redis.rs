@@ -131,6 +131,7 @@ async fn jobs_queue_until_a_worker_takes_them_oldest_first() {
         let info = app.info(s).await.expect("queued");
         assert_eq!(info.state, JobState::Queued);
     }
+    assert_eq!(app.jobs.queue_depth().await.expect("depth"), 3);
     println!("3 jobs queued with no worker");
     // One worker running one job at a time: they finish in the order they were queued.
     let _worker = worker_in_process(prefix.manager().worker_concurrency(1));

@@ -1,4 +1,5 @@
-//! `_dash-health` of an app with background callbacks: the store is asked with a cheap call.
+//! `_dash-health` and metrics of an app with background callbacks: the store is asked with a
+//! cheap call, and the queue depth is read at scrape time.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -31,6 +32,7 @@ async fn health_checks_the_background_store() {
     std::fs::create_dir_all(&dir).expect("dir");
     let router = Dash::new()
         .serve_locally(false)
+        .metrics("/_dash-metrics")
         .background_manager(BackgroundManager::embedded_at(dir.join("jobs.sqlite")))
         .layout(html::div((
             dcc::Input::new().id("job-in"),
@@ -41,6 +43,7 @@ async fn health_checks_the_background_store() {
         .expect("builds")
         .router();
     let resp = router
+        .clone()
         .oneshot(
             Request::get("/_dash-health")
                 .body(Body::empty())
@@ -54,5 +57,20 @@ async fn health_checks_the_background_store() {
     println!("{status} {value}");
     assert_eq!(status, StatusCode::OK);
     assert_eq!(value["checks"]["background"]["ok"], true, "{value}");
+    // The metrics route reads the queue depth from the store at scrape time.
+    let resp = router
+        .oneshot(
+            Request::get("/_dash-metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("answer");
+    let body = resp.into_body().collect().await.expect("body").to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    assert!(
+        text.lines().any(|l| l == "dash_background_queue_depth 0"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -773,4 +773,20 @@ impl Store for Embedded {
     fn hand_over(&self) -> StoreFuture<'_, usize> {
         Box::pin(self.give_back())
     }
+
+    fn queue_depth(&self) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            let n: i64 = self
+                .db
+                .call(|c| {
+                    c.query_row(
+                        "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND expires_at > ?1",
+                        params![now_ms()],
+                        |r| r.get(0),
+                    )
+                })
+                .await?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
 }

@@ -441,6 +441,11 @@ impl Service {
         handed
     }
 
+    /// Jobs waiting for a worker now.
+    pub(crate) async fn queue_depth(&self) -> Result<u64, BackgroundError> {
+        self.store.queue_depth().await
+    }
+
     /// The secret shared by every process using this manager.
     pub(crate) async fn shared_secret(&self) -> Result<Vec<u8>, BackgroundError> {
         self.store.shared_secret().await
@@ -483,6 +488,12 @@ impl Jobs {
     pub async fn info(&self, job: &str) -> Result<Option<JobInfo>, BackgroundError> {
         let id = job.split('~').next().unwrap_or(job);
         self.service.store.info(id).await
+    }
+
+    /// Jobs waiting for a worker now (queued, not started): what the metrics route reports
+    /// as `dash_background_queue_depth`.
+    pub async fn queue_depth(&self) -> Result<u64, BackgroundError> {
+        self.service.queue_depth().await
     }
 
     /// Which manager runs the jobs.

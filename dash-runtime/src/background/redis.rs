@@ -594,6 +594,28 @@ impl Store for RedisStore {
             Ok(written == 1)
         })
     }
+
+    fn queue_depth(&self) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            // The consumer group's `lag`: stream entries no worker has read yet.
+            let groups: Vec<std::collections::HashMap<String, redis::Value>> = redis::cmd("XINFO")
+                .arg("GROUPS")
+                .arg(self.stream())
+                .query_async(&mut self.conn())
+                .await?;
+            let lag = groups
+                .iter()
+                .find(|g| {
+                    g.get("name").is_some_and(|n| {
+                        redis::from_redis_value_ref::<String>(n).is_ok_and(|n| n == GROUP)
+                    })
+                })
+                .and_then(|g| g.get("lag"))
+                .and_then(|v| redis::from_redis_value_ref::<u64>(v).ok())
+                .unwrap_or(0);
+            Ok(lag)
+        })
+    }
 }
 
 #[cfg(test)]

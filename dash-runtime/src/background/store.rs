@@ -110,6 +110,9 @@ pub(crate) trait Store: Send + Sync + 'static {
     fn hand_over(&self) -> StoreFuture<'_, usize> {
         Box::pin(async { Ok(0) })
     }
+
+    /// Jobs waiting for a worker now (queued, not started).
+    fn queue_depth(&self) -> StoreFuture<'_, u64>;
 }
 
 #[cfg(test)]

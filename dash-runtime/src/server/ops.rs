@@ -127,7 +127,15 @@ fn health_response(status: StatusCode, body: Value) -> Response {
 }
 
 /// `GET <metrics path>`: the Prometheus text format.
-async fn metrics() -> Response {
+async fn metrics(State(app): State<Arc<AppState>>) -> Response {
+    if let Some(service) = &app.background {
+        // Read at scrape time: with Redis, the queue lives outside every web process.
+        match tokio::time::timeout(Duration::from_secs(1), service.queue_depth()).await {
+            Ok(Ok(depth)) => crate::observability::background_queue_depth(depth),
+            Ok(Err(err)) => tracing::warn!("reading the background queue depth failed: {err}"),
+            Err(_) => tracing::warn!("reading the background queue depth timed out"),
+        }
+    }
     match crate::observability::prometheus() {
         Ok(handle) => (
             [(
@@ -147,14 +155,17 @@ pub(super) fn routes(app: Arc<AppState>, draining: Draining) -> Router {
     let metrics_path = app.config.server.metrics_path.clone();
     let mut router = Router::new().route(
         &format!("{prefix}_dash-health"),
-        get(health).with_state(HealthState { app, draining }),
+        get(health).with_state(HealthState {
+            app: app.clone(),
+            draining,
+        }),
     );
     if let Some(path) = metrics_path {
         // Install the recorder now, so that calls before the first scrape count.
         if let Err(e) = crate::observability::prometheus() {
             tracing::warn!("metrics at {path}: {e}");
         }
-        router = router.route(&path, get(metrics));
+        router = router.route(&path, get(metrics).with_state(app));
     }
     router
 }
