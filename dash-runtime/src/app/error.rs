@@ -30,6 +30,10 @@ pub enum Error {
     /// The background job manager could not start (or a worker failed).
     #[error(transparent)]
     Background(#[from] crate::background::BackgroundError),
+    /// The background job store keeps the secret that signs job handles for every process,
+    /// and it could not be read.
+    #[error("the background job store is unreachable, so the shared secret that signs job handles cannot be read ({0}); start it, or set DASH_SECRET_KEY (the same value in every web process and worker) to start without it")]
+    SharedSecret(crate::background::BackgroundError),
     /// Binding or serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),

@@ -411,7 +411,7 @@ impl Service {
             Kind::Redis(url) => {
                 let prefix = manager.prefix(&app_name);
                 let store =
-                    redis::RedisStore::connect(url, &prefix, &manager.settings.keep_headers)
+                    redis::RedisStore::connect_web(url, &prefix, &manager.settings.keep_headers)
                         .await?;
                 (
                     Arc::new(store),

@@ -195,6 +195,20 @@ pub(crate) async fn connect(
     Ok(client.get_connection_manager_with_config(config).await?)
 }
 
+/// A connection made on first use, so that a web process starts while Redis is down (its
+/// background calls are answered 503 until Redis is back).
+fn connect_lazily(client: &redis::Client) -> Result<ConnectionManager, BackgroundError> {
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(RESPONSE_TIMEOUT))
+        .set_number_of_retries(2)
+        .set_max_delay(Duration::from_secs(1));
+    Ok(ConnectionManager::new_lazy_with_config(
+        client.clone(),
+        config,
+    )?)
+}
+
 impl RedisStore {
     /// Connect, and create the stream and its consumer group when missing. Stored jobs keep
     /// only the request headers named in `keep_headers`.
@@ -203,9 +217,33 @@ impl RedisStore {
         prefix: &str,
         keep_headers: &[String],
     ) -> Result<RedisStore, BackgroundError> {
+        let store = Self::open(url, prefix, keep_headers)?;
+        store.ensure_group().await?;
+        Ok(store)
+    }
+
+    /// Like [`connect`](Self::connect), for web processes: starts while Redis is unreachable
+    /// (logged), connecting on first use; workers create the consumer group when they start.
+    pub(crate) async fn connect_web(
+        url: &str,
+        prefix: &str,
+        keep_headers: &[String],
+    ) -> Result<RedisStore, BackgroundError> {
+        let store = Self::open(url, prefix, keep_headers)?;
+        if let Err(err) = store.ensure_group().await {
+            tracing::error!("Redis is unreachable ({err}); background callbacks are answered 503 until it is back");
+        }
+        Ok(store)
+    }
+
+    fn open(
+        url: &str,
+        prefix: &str,
+        keep_headers: &[String],
+    ) -> Result<RedisStore, BackgroundError> {
         let client = redis::Client::open(url)?;
-        let conn = connect(&client, Duration::ZERO).await?;
-        let store = RedisStore {
+        let conn = connect_lazily(&client)?;
+        Ok(RedisStore {
             conn,
             client,
             prefix: prefix.to_owned(),
@@ -224,9 +262,7 @@ impl RedisStore {
                 release: fenced(RELEASE),
                 ack: Script::new(ACK),
             },
-        };
-        store.ensure_group().await?;
-        Ok(store)
+        })
     }
 
     /// Create the stream and its consumer group when missing.

@@ -119,7 +119,8 @@ impl DashServer {
         if let Some(service) = &background {
             // Job handles must verify in every process sharing the manager.
             if std::env::var("DASH_SECRET_KEY").map_or(true, |k| k.is_empty()) {
-                signer = Signer::new(service.shared_secret().await?);
+                let secret = service.shared_secret().await.map_err(Error::SharedSecret)?;
+                signer = Signer::new(secret);
             }
         }
         let state = AppState::new(state::AppParts {
