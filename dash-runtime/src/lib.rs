@@ -23,6 +23,7 @@
 //! ```
 
 pub mod app;
+pub(crate) mod app_name;
 pub mod assets;
 pub mod background;
 pub mod blocking;
@@ -40,6 +41,7 @@ pub mod protocol;
 pub mod registry;
 pub mod server;
 pub mod signing;
+pub mod store;
 pub mod validation;
 
 pub use app::{Dash, Error};

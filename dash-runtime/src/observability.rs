@@ -15,6 +15,10 @@
 //! | `dash_blocking_pool_queued` | gauge | |
 //! | `dash_background_queue_depth` | gauge | |
 //! | `dash_http_connections_open` | gauge | |
+//! | `dash_store_hits_total` | counter | `kind` |
+//! | `dash_store_misses_total` | counter | `kind` |
+//! | `dash_store_evictions_total` | counter | |
+//! | `dash_store_bytes` | gauge | |
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -37,6 +41,15 @@ pub(crate) const POOL_QUEUED: &str = "dash_blocking_pool_queued";
 pub(crate) const BACKGROUND_QUEUE_DEPTH: &str = "dash_background_queue_depth";
 /// Open HTTP connections.
 pub(crate) const CONNECTIONS_OPEN: &str = "dash_http_connections_open";
+
+/// Data store reads that found a value, by kind (`serverside`, `memo`, `session`, `raw`).
+pub(crate) const STORE_HITS: &str = "dash_store_hits_total";
+/// Data store reads that found none, by kind.
+pub(crate) const STORE_MISSES: &str = "dash_store_misses_total";
+/// Values dropped from the data store's memory tier to keep its byte budget.
+pub(crate) const STORE_EVICTIONS: &str = "dash_store_evictions_total";
+/// Bytes held in the data store's memory tier.
+pub(crate) const STORE_BYTES: &str = "dash_store_bytes";
 
 /// Histogram buckets for callback latency, in seconds (1 ms to 60 s).
 const LATENCY_BUCKETS: &[f64] = &[
@@ -112,6 +125,22 @@ pub(crate) fn background_queue_depth(n: u64) {
 /// Open HTTP connections now.
 pub(crate) fn connections_open(n: usize) {
     metrics::gauge!(CONNECTIONS_OPEN).set(n as f64);
+}
+
+/// One data store read of `kind` (`serverside`, `memo`, `session`, `raw`): a hit or a miss.
+pub(crate) fn store_lookup(kind: &'static str, hit: bool) {
+    let name = if hit { STORE_HITS } else { STORE_MISSES };
+    metrics::counter!(name, "kind" => kind).increment(1);
+}
+
+/// Values evicted from the data store's memory tier.
+pub(crate) fn store_evictions(n: u64) {
+    metrics::counter!(STORE_EVICTIONS).increment(n);
+}
+
+/// Bytes held in the data store's memory tier now.
+pub(crate) fn store_memory_bytes(bytes: usize) {
+    metrics::gauge!(STORE_BYTES).set(bytes as f64);
 }
 
 /// The tracing span of one callback call: the Rust function's name and where it is declared.
@@ -207,6 +236,17 @@ fn describe() {
         "Background jobs waiting in the queue."
     );
     describe_gauge!(CONNECTIONS_OPEN, "Open HTTP connections.");
+    describe_counter!(STORE_HITS, "Data store reads that found a value, by kind.");
+    describe_counter!(STORE_MISSES, "Data store reads that found none, by kind.");
+    describe_counter!(
+        STORE_EVICTIONS,
+        "Values evicted from the data store's memory tier."
+    );
+    describe_gauge!(
+        STORE_BYTES,
+        Unit::Bytes,
+        "Bytes held in the data store's memory tier."
+    );
 }
 
 #[cfg(test)]
@@ -234,6 +274,9 @@ mod tests {
         callback_finished("observability_test_cb", 500, Duration::from_millis(30));
         pool_state(2, 5);
         background_queue_depth(7);
+        store_lookup("memo", true);
+        store_lookup("memo", false);
+        store_evictions(2);
         let text = render(&handle);
         assert!(text.contains(
             r#"dash_callback_calls_total{callback="observability_test_cb",status="200",outcome="ok"} 1"#
@@ -244,5 +287,11 @@ mod tests {
         ), "{text}");
         assert!(text.contains("dash_blocking_pool_queued 5"));
         assert!(text.contains("dash_background_queue_depth 7"));
+        assert!(
+            text.contains(r#"dash_store_hits_total{kind="memo"}"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"dash_store_misses_total{kind="memo"}"#));
+        assert!(text.contains("dash_store_evictions_total"));
     }
 }

@@ -78,7 +78,7 @@ pub(crate) fn default_path(cache_dir: &Path, app_name: &str) -> PathBuf {
 }
 
 /// Create `dir` (and missing parents) readable by this user only.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -87,7 +87,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Create the database file, readable by this user only, unless it exists.
-fn create_private_file(path: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -97,6 +97,7 @@ pub use crate::callback::job::{
 pub use error::BackgroundError;
 pub use record::{JobInfo, JobState};
 
+pub(crate) use embedded::{create_private_dir, create_private_file};
 pub(crate) use requests::{cancel_requested, JobRequest};
 
 use crate::registry::Registry;
@@ -320,66 +321,11 @@ impl BackgroundManager {
 
     /// The app's name: set, `DASH_APP_NAME`, the callbacks' crate, the executable.
     fn resolve_app_name(&self, registry: &Registry) -> String {
-        let name = self
-            .settings
-            .app_name
-            .clone()
-            .or_else(|| {
-                std::env::var("DASH_APP_NAME")
-                    .ok()
-                    .filter(|n| !n.trim().is_empty())
-            })
-            .or_else(|| callbacks_crate(registry))
-            .unwrap_or_else(program_name);
-        sanitize_name(&name)
+        crate::app_name::resolve(
+            self.settings.app_name.as_deref(),
+            registry.callbacks().iter().map(|c| c.spec.module),
+        )
     }
-}
-
-/// The crate that defines most of the program's callbacks (ties: the first by name), from
-/// the `module_path!()` the callback macro records; the runtime's own callbacks do not count.
-fn callbacks_crate(registry: &Registry) -> Option<String> {
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for callback in registry.callbacks() {
-        let krate = callback.spec.module.split("::").next().unwrap_or("");
-        if !krate.is_empty() && krate != "dash_runtime" {
-            *counts.entry(krate).or_default() += 1;
-        }
-    }
-    let most = counts.values().copied().max()?;
-    counts
-        .into_iter()
-        .find(|(_, n)| *n == most)
-        .map(|(krate, _)| krate.to_owned())
-}
-
-/// A name safe in a file name and a Redis key.
-fn sanitize_name(name: &str) -> String {
-    let clean: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if clean.is_empty() || clean.chars().all(|c| c == '.') {
-        "app".to_owned()
-    } else {
-        clean
-    }
-}
-
-/// The file name of the running program (without extension): the last fallback of the app's
-/// name.
-pub(crate) fn program_name() -> String {
-    std::env::current_exe()
-        .ok()
-        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "app".to_owned())
 }
 
 /// The running manager of an app (web side).
@@ -588,14 +534,6 @@ pub async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_safe_in_files_and_keys() {
-        assert_eq!(sanitize_name("my_app"), "my_app");
-        assert_eq!(sanitize_name(" shop/front end "), "shop_front_end");
-        assert_eq!(sanitize_name(".."), "app");
-        assert_eq!(sanitize_name(""), "app");
-    }
 
     #[test]
     fn kept_headers_are_lower_case() {
