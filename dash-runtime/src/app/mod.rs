@@ -38,6 +38,8 @@ pub struct Dash {
     pub(crate) routes: Option<Router>,
     pub(crate) on_error: Option<crate::server::ErrorHandler>,
     pub(crate) background: Option<crate::background::BackgroundManager>,
+    /// The app's data store ([`Dash::data_store`]); resolved at build time.
+    pub(crate) data_store: Option<crate::store::DataStore>,
 }
 
 impl Dash {
@@ -310,6 +312,21 @@ impl Dash {
         self
     }
 
+    /// The app's data store, for `Serverside` values, memoized results and sessions
+    /// (default: [`DataStore::from_env`](crate::store::DataStore::from_env), opened only when
+    /// something uses it). See [`crate::store`].
+    ///
+    /// ```no_run
+    /// use dash_runtime::prelude::*;
+    /// use dash_runtime::store::DataStore;
+    ///
+    /// let app = Dash::new().data_store(DataStore::embedded().memory_budget(64 << 20));
+    /// ```
+    pub fn data_store(mut self, store: crate::store::DataStore) -> Self {
+        self.data_store = Some(store);
+        self
+    }
+
     /// Run background jobs from the Redis queue instead of serving, until Ctrl-C or SIGTERM.
     /// [`run`](Self::run) does this when the program is started with `--worker` or
     /// `DASH_WORKER=1`.
@@ -317,6 +334,7 @@ impl Dash {
         let manager = self
             .named_background()
             .unwrap_or_else(crate::background::BackgroundManager::from_env);
+        self.named_store();
         crate::background::run_worker(manager, crate::background::shutdown_signal()).await?;
         Ok(())
     }
@@ -324,7 +342,21 @@ impl Dash {
     /// Resolve settings, collect callbacks and prepare the front end.
     pub async fn build(mut self) -> Result<DashServer, Error> {
         self.background = self.named_background();
+        self.named_store();
         DashServer::build(self).await
+    }
+
+    /// Resolve the data store (given the app's name when [`name`](Self::name) set one) and
+    /// make it the process's [`store::current`](crate::store::current).
+    fn named_store(&mut self) -> crate::store::DataStore {
+        let store = self
+            .data_store
+            .take()
+            .unwrap_or_else(crate::store::DataStore::from_env)
+            .with_default_app_name(self.settings.name.as_deref());
+        crate::store::set_current(&store);
+        self.data_store = Some(store.clone());
+        store
     }
 
     /// The background manager, given the app's name when [`name`](Self::name) set one.

@@ -171,6 +171,22 @@ impl CallbackContext {
         }
     }
 
+    /// The app's data store (see [`crate::store`]); `None` only for a context built outside
+    /// an app.
+    ///
+    /// ```no_run
+    /// use dash_runtime::callback_context;
+    ///
+    /// # async fn demo() {
+    /// if let Some(store) = callback_context().and_then(|c| c.data_store()) {
+    ///     let _ = store.put("raw:last-visit", &"now", None).await;
+    /// }
+    /// # }
+    /// ```
+    pub fn data_store(&self) -> Option<crate::store::DataStore> {
+        self.extension::<crate::store::DataStore>()
+    }
+
     /// A value the runtime attached to this call, by type.
     pub(crate) fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
         self.extensions.get::<T>().cloned()
