@@ -307,3 +307,22 @@ fn codec_is_public() {
         json!({"k": [1, 2]})
     );
 }
+
+#[tokio::test]
+async fn the_apps_store_is_current() {
+    use dash_runtime::prelude::*;
+    let dir = TempDir::new("app");
+    let store = DataStore::embedded_at(dir.file());
+    let _server = Dash::new()
+        .name("store test")
+        .serve_locally(false)
+        .data_store(store.clone())
+        .layout(html::div("x"))
+        .build()
+        .await
+        .expect("the app builds");
+    store.put("raw:k", &5u8, None).await.unwrap();
+    let current = dash_runtime::store::current();
+    assert_eq!(current.describe(), store.describe());
+    assert_eq!(current.get::<u8>("raw:k").await.unwrap(), Some(5));
+}
