@@ -297,6 +297,20 @@ async fn the_default_file_is_named_after_the_app() {
     let store = DataStore::embedded().app_name("shop front");
     store.put("raw:k", &1u8, None).await.unwrap();
     assert!(dir.0.join("data").join("shop_front.sqlite3").exists());
+
+    // A handle the program keeps opens the file named after the app it was given to.
+    use dash_runtime::prelude::*;
+    let kept = DataStore::embedded();
+    let _server = Dash::new()
+        .name("named by the app")
+        .serve_locally(false)
+        .data_store(kept.clone())
+        .layout(html::div("x"))
+        .build()
+        .await
+        .expect("the app builds");
+    kept.put("raw:k", &1u8, None).await.unwrap();
+    assert!(dir.0.join("data").join("named_by_the_app.sqlite3").exists());
 }
 
 #[test]

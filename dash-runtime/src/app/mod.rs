@@ -352,8 +352,8 @@ impl Dash {
         let store = self
             .data_store
             .take()
-            .unwrap_or_else(crate::store::DataStore::from_env)
-            .with_default_app_name(self.settings.name.as_deref());
+            .unwrap_or_else(crate::store::DataStore::from_env);
+        store.set_default_app_name(self.settings.name.as_deref());
         crate::store::set_current(&store);
         self.data_store = Some(store.clone());
         store

@@ -143,6 +143,9 @@ struct Counters {
 
 struct Inner {
     settings: Settings,
+    /// The app's name when [`Settings::app_name`] is unset, given by the app at build time
+    /// (shared by every clone, so a handle kept by the program opens the same file).
+    default_name: OnceLock<String>,
     backend: tokio::sync::OnceCell<Arc<dyn Backend>>,
     counters: Counters,
 }
@@ -206,6 +209,7 @@ impl DataStore {
         DataStore {
             inner: Arc::new(Inner {
                 settings,
+                default_name: OnceLock::new(),
                 backend: tokio::sync::OnceCell::new(),
                 counters: Counters::default(),
             }),
@@ -314,18 +318,29 @@ impl DataStore {
         }
     }
 
-    /// Set the app's name unless one is set (the app does this at build time).
-    pub(crate) fn with_default_app_name(self, name: Option<&str>) -> Self {
-        match name.filter(|n| !n.trim().is_empty()) {
-            Some(name) if self.inner.settings.app_name.is_none() => self.app_name(name),
-            _ => self,
+    /// Name the store after the app unless [`app_name`](Self::app_name) named it (the app
+    /// does this at build time, for this handle and all its clones). A store already in use
+    /// keeps the name it opened with.
+    pub(crate) fn set_default_app_name(&self, name: Option<&str>) {
+        if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+            if self.inner.backend.initialized() {
+                tracing::debug!("data store already open: the app's name {name:?} is not used");
+            }
+            let _ = self.inner.default_name.set(name.to_owned());
         }
     }
 
     async fn backend(&self) -> Result<&Arc<dyn Backend>, StoreError> {
         self.inner
             .backend
-            .get_or_try_init(|| open(&self.inner.settings))
+            .get_or_try_init(|| {
+                let name = self.inner.settings.app_name.as_deref().or(self
+                    .inner
+                    .default_name
+                    .get()
+                    .map(String::as_str));
+                open(&self.inner.settings, name)
+            })
             .await
     }
 
@@ -462,8 +477,8 @@ impl DataStore {
 }
 
 /// Open the backend the settings name.
-async fn open(settings: &Settings) -> Result<Arc<dyn Backend>, StoreError> {
-    let app_name = || crate::app_name::resolve_from_program(settings.app_name.as_deref());
+async fn open(settings: &Settings, name: Option<&str>) -> Result<Arc<dyn Backend>, StoreError> {
+    let app_name = || crate::app_name::resolve_from_program(name);
     Ok(match &settings.kind {
         Kind::Memory => Arc::new(memory::MemoryBackend::new(settings.memory_budget)),
         Kind::Embedded(path) => {
