@@ -40,13 +40,15 @@ pub mod patch;
 pub mod protocol;
 pub mod registry;
 pub mod server;
+pub mod sessions;
 pub mod signing;
 pub mod store;
 pub mod validation;
 
 pub use app::{Dash, Error};
 pub use callback::{
-    callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate, Update,
+    callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate,
+    Serverside, Update,
 };
 pub use dash_macros::{callback, clientside_callback, page};
 
@@ -54,6 +56,7 @@ pub use dash_macros::{callback, clientside_callback, page};
 pub mod prelude {
     pub use crate::app::Dash;
     pub use crate::background::{CancelToken, Cancelled, Progress};
+    pub use crate::callback::Serverside;
     pub use crate::callback::{
         callback_context, no_update, set_props, CallbackContext, CallbackError, PreventUpdate,
         Update,
@@ -83,6 +86,7 @@ pub mod __private {
     pub fn page_layout<T: IntoChildren>(layout: T) -> Value {
         layout.into_children().into_value()
     }
+    pub use crate::callback::serverside::{serverside_store, ServersideUse};
     pub use crate::dependencies::{Dependency, IdSpec, IdValue, OutputDep, Wildcard};
     pub use crate::ids::{accepts_property, prop_table};
     pub use inventory;

@@ -2,6 +2,7 @@
 
 mod expand;
 mod parse;
+mod serverside;
 mod typed;
 mod validate;
 
@@ -32,13 +33,15 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         return quote! { #errs #func };
     };
     let checked = validate::check(&args, &func, &mut errors);
+    serverside::check(&args, &checked, &mut errors);
     if !errors.is_empty() {
         let errs = errors.into_compile_errors();
         return quote! { #errs #func };
     }
     let registration = expand::registration(&args, &func, &checked);
     let typed = typed::checks(&args, &checked);
-    quote! { #func #registration #typed }
+    let serverside = serverside::registration(&args, &checked, &func.sig.ident.to_string());
+    quote! { #func #registration #typed #serverside }
 }
 
 pub fn expand_clientside(input: TokenStream) -> TokenStream {

@@ -72,7 +72,7 @@ enum Direction {
 
 /// The types receiving the flat argument indices (inputs, then state) of tuple groups, where
 /// the parameter is written as a tuple of as many elements.
-fn grouped_types(checked: &Checked) -> HashMap<usize, &Type> {
+pub(super) fn grouped_types(checked: &Checked) -> HashMap<usize, &Type> {
     let mut out = HashMap::new();
     for (slot, ty) in checked.slots.iter().zip(&checked.arg_types) {
         if !slot.single && slot.names.is_none() {
@@ -87,7 +87,7 @@ fn grouped_types(checked: &Checked) -> HashMap<usize, &Type> {
 }
 
 /// The value type sent to each output, where the return type's tokens tell.
-fn output_types<'a>(outputs: &Outputs, ret: &'a Ret) -> Vec<Option<&'a Type>> {
+pub(super) fn output_types<'a>(outputs: &Outputs, ret: &'a Ret) -> Vec<Option<&'a Type>> {
     let value = match ret {
         Ret::Unit => None,
         Ret::Plain(t) | Ret::Result(t) => Some(peel(t)),

@@ -340,8 +340,10 @@ impl Service {
     pub(crate) async fn start(
         manager: Option<BackgroundManager>,
         registry: &Registry,
+        data: crate::store::DataStore,
+        missing: crate::callback::MissingValue,
     ) -> Result<Option<Arc<Service>>, BackgroundError> {
-        let lookup = Lookup::from_registry(registry);
+        let lookup = Lookup::from_registry(registry).with_data(data, missing);
         if lookup.is_empty() {
             return Ok(None);
         }

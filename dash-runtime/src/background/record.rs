@@ -76,7 +76,13 @@ impl JobPayload {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(crate) enum Outcome {
     /// One value per output; Dash's `no_update` marker for an output left unchanged.
-    Values { values: Vec<Value> },
+    Values {
+        values: Vec<Value>,
+        /// Ids of the `Serverside` values the job stored: their keys are signed for the
+        /// session that polls.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        serverside: Vec<String>,
+    },
     /// The job returned `PreventUpdate` (or was told to stop).
     Prevented,
     /// The job failed; shown like a failed callback.
@@ -91,6 +97,7 @@ impl Outcome {
                     .into_iter()
                     .map(|v| v.unwrap_or_else(no_update_marker))
                     .collect(),
+                serverside: Vec::new(),
             },
             Err(CallbackError::PreventUpdate) => Outcome::Prevented,
             Err(err) => Outcome::Error {
@@ -102,7 +109,7 @@ impl Outcome {
     /// The output values (`None`: leave unchanged), if the job produced values.
     pub(crate) fn output_values(&self) -> Option<Vec<Option<Value>>> {
         match self {
-            Outcome::Values { values } => Some(
+            Outcome::Values { values, .. } => Some(
                 values
                     .iter()
                     .map(|v| (!is_no_update_marker(v)).then(|| v.clone()))

@@ -14,6 +14,7 @@ use crate::blocking::BlockingPool;
 use crate::callback::background::Background;
 use crate::callback::dispatch::Args;
 use crate::callback::job::JobContext;
+use crate::callback::serverside::ServersideCall;
 use crate::callback::{sync_scope, CallbackContext, CallbackError, ErrorHandler};
 use crate::protocol::{Failure, OutputTarget, Query, Reply, UpdateResponse};
 use crate::registry::RegisteredCallback;
@@ -88,11 +89,11 @@ impl JobRequest<'_> {
         if self.query.first("cacheKey").is_some() {
             self.poll(ctx, targets).await
         } else {
-            self.start(&ctx, values).await
+            self.start(ctx, values).await
         }
     }
 
-    async fn start(&self, ctx: &CallbackContext, values: Vec<Value>) -> Result<Reply, Failure> {
+    async fn start(&self, ctx: Arc<CallbackContext>, values: Vec<Value>) -> Result<Reply, Failure> {
         let (signer, service, bg) = (self.signer, self.service, self.background);
         let spec = self.callback.spec;
         let end = end_id(self.query, signer);
@@ -107,11 +108,20 @@ impl JobRequest<'_> {
         }
         // The shim deserialises the arguments before it builds the job: a bad value is this
         // request's error. The job itself is dropped unpolled, so no user code runs here.
-        match (bg.run)(
-            Args::new(spec, values.clone()),
-            JobContext::detached(bg.progress.len()),
-        ) {
+        // `Serverside` parameters are decoded where the job runs: a parameter that failed
+        // only for that is not this request's error.
+        let checked = sync_scope(ctx.clone(), || {
+            (bg.run)(
+                Args::new(spec, values.clone()),
+                JobContext::detached(bg.progress.len()),
+            )
+        });
+        let deferred = ctx
+            .extension::<Arc<ServersideCall>>()
+            .is_some_and(|call| call.met_deferred_key());
+        match checked {
             Ok(job) => drop(job),
+            Err(CallbackError::Argument { .. }) if deferred => {}
             Err(err @ CallbackError::Argument { .. }) => {
                 return Err(Failure::Argument {
                     callback: spec.name,
@@ -133,7 +143,7 @@ impl JobRequest<'_> {
         let id = new_job_id();
         let job = NewJob {
             id: id.clone(),
-            payload: JobPayload::new(&self.callback.descriptor, values, ctx),
+            payload: JobPayload::new(&self.callback.descriptor, values, &ctx),
             cache_key: key.clone(),
             ttl_ms,
         };
@@ -220,6 +230,13 @@ impl JobRequest<'_> {
                 return Ok(Reply::Job(Value::Object(body)));
             }
             (JobState::Done, Some(outcome @ Outcome::Values { .. })) => {
+                if let Outcome::Values { serverside, .. } = &outcome {
+                    // The job stored these values; the answer carries their keys signed for
+                    // this request's session.
+                    if let Some(call) = ctx.extension::<Arc<ServersideCall>>() {
+                        call.adopt(serverside.iter().cloned());
+                    }
+                }
                 let values = outcome.output_values().unwrap_or_default();
                 UpdateResponse::from_outputs(&targets, values)
                     .map_err(|err| self.failed(&err.to_string()))?

@@ -14,13 +14,27 @@ use super::BackgroundError;
 use crate::callback::background::Background;
 use crate::callback::dispatch::{panic_error, Args, Handler};
 use crate::callback::job::{Batch, CancelToken, JobContext, Reports};
-use crate::callback::{scope, CallbackSpec};
+use crate::callback::serverside::{self, ServersideCall};
+use crate::callback::{scope, sync_scope, CallbackSpec, MissingValue};
 use crate::registry::Registry;
 
 /// The background callbacks of this program, by output descriptor.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub(crate) struct Lookup {
     by_descriptor: HashMap<String, (&'static CallbackSpec, &'static Background)>,
+    /// Where jobs read and keep `Serverside` values (`None`: [`crate::store::current`]).
+    data: Option<crate::store::DataStore>,
+    /// What a job does when a `Serverside` input's value is gone.
+    missing: MissingValue,
+}
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lookup")
+            .field("callbacks", &self.by_descriptor.len())
+            .field("missing", &self.missing)
+            .finish()
+    }
 }
 
 impl Lookup {
@@ -33,7 +47,25 @@ impl Lookup {
                 _ => None,
             })
             .collect();
-        Lookup { by_descriptor }
+        Lookup {
+            by_descriptor,
+            ..Lookup::default()
+        }
+    }
+
+    /// Jobs keep their `Serverside` values in `store` (the app's data store).
+    pub(crate) fn with_data(
+        mut self,
+        store: crate::store::DataStore,
+        missing: MissingValue,
+    ) -> Self {
+        self.data = Some(store);
+        self.missing = missing;
+        self
+    }
+
+    fn data_store(&self) -> crate::store::DataStore {
+        self.data.clone().unwrap_or_else(crate::store::current)
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -97,12 +129,24 @@ async fn execute(
         reports.clone(),
         token.clone(),
     ));
+    let data = lookup.data_store();
+    let serverside = match load_serverside(&data, spec, lookup.missing, &claim.payload.values).await
+    {
+        Ok(call) => Arc::new(call),
+        Err(outcome) => {
+            reports.close();
+            let _ = writer.await;
+            return Some(outcome);
+        }
+    };
     let job = JobContext::new(token.clone(), reports.clone(), bg.progress.len());
     let mut ctx = claim.payload.context();
     ctx.job = Some(job.clone());
+    ctx.extensions.insert(serverside.clone());
     let ctx = Arc::new(ctx);
     let args = Args::new(spec, claim.payload.values.clone());
-    let result = match (bg.run)(args, job) {
+    // The shim decodes the arguments (`Serverside` ones from the context) before the job runs.
+    let result = match sync_scope(ctx.clone(), || (bg.run)(args, job)) {
         Err(err) => Err(err),
         Ok(fut) => {
             let guarded = scope(ctx, AssertUnwindSafe(fut).catch_unwind());
@@ -122,7 +166,74 @@ async fn execute(
     if token.is_cancelled() {
         return None;
     }
-    Some(Outcome::from_result(result))
+    let mut outcome = Outcome::from_result(result);
+    if let Outcome::Values {
+        serverside: ids, ..
+    } = &mut outcome
+    {
+        let staged = serverside.take_staged();
+        if let Err(message) = store_serverside(&data, &staged).await {
+            return Some(Outcome::Error { message });
+        }
+        ids.extend(staged.into_iter().map(|s| s.id));
+    }
+    Some(outcome)
+}
+
+/// The `Serverside` values a job's arguments name, loaded from the data store. The keys were
+/// verified when the job was started (the job's stored arguments are not the browser's to
+/// change); a value that is gone ends the job at once.
+async fn load_serverside(
+    data: &crate::store::DataStore,
+    spec: &'static CallbackSpec,
+    missing: MissingValue,
+    values: &[serde_json::Value],
+) -> Result<ServersideCall, Outcome> {
+    let mut loaded = HashMap::new();
+    for found in serverside::find_keys(values, serverside::MAX_KEYS_PER_CALL) {
+        let dependency = spec
+            .argument(found.argument)
+            .map_or_else(|| format!("argument {}", found.argument), |d| d.prop_id());
+        let gone = || match missing {
+            MissingValue::PreventUpdate => Outcome::Prevented,
+            MissingValue::Error => Outcome::Error {
+                message: format!(
+                    "the server-side value of {dependency} {}",
+                    crate::protocol::ServersideProblem::Expired
+                ),
+            },
+        };
+        let Some(id) = serverside::key_id(&found.key) else {
+            return Err(gone());
+        };
+        match data.get_shared(&serverside::storage_key(id)).await {
+            Ok(Some(bytes)) => {
+                loaded.insert(found.key, bytes);
+            }
+            Ok(None) => return Err(gone()),
+            Err(err) => {
+                return Err(Outcome::Error {
+                    message: format!("the data store is unavailable: {err}"),
+                })
+            }
+        }
+    }
+    Ok(ServersideCall::new(loaded, data.compression_threshold()))
+}
+
+/// Store the `Serverside` values a job returned.
+async fn store_serverside(
+    data: &crate::store::DataStore,
+    staged: &[serverside::Staged],
+) -> Result<(), String> {
+    for s in staged {
+        if let Some(bytes) = &s.bytes {
+            data.put_bytes(&serverside::storage_key(&s.id), bytes.clone(), s.ttl)
+                .await
+                .map_err(|err| format!("a Serverside value could not be stored: {err}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Write the job's reports in order until the job ends. Progress is the latest value; every

@@ -7,12 +7,14 @@ mod context;
 pub mod dispatch;
 mod error;
 pub(crate) mod job;
+pub(crate) mod serverside;
 pub mod spec;
 mod update;
 
 pub use context::{callback_context, set_props, CallbackContext, Triggered};
 pub use dispatch::Clientside;
 pub use error::{CallbackError, PreventUpdate};
+pub use serverside::{MissingValue, Serverside, StoreLike, KEY_PREFIX};
 pub use spec::{CallbackSpec, Running};
 pub use update::{is_no_update_marker, no_update, NoUpdate, Update};
 

@@ -12,6 +12,7 @@ use crate::callback::dispatch::{catch_panic, panic_error, Args, CallResult, Hand
 use crate::callback::{scope, sync_scope, CallbackContext, CallbackError, CallbackSpec};
 use crate::protocol::{Failure, Reply, RequestError, UpdateResponse};
 use crate::registry::RegisteredCallback;
+use crate::sessions::Admission;
 
 /// How long a client should wait before retrying a call refused by a full pool.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -37,6 +38,19 @@ pub(super) async fn run(
     } = request;
     let values = update.argument_values(spec)?;
     let targets = update.output_targets(spec)?;
+    let admission = match spec.handler {
+        Handler::Background(_) if query.first("cacheKey").is_some() => Admission::Skip,
+        Handler::Background(_) => Admission::Verify,
+        Handler::Clientside(_) => Admission::Skip,
+        Handler::Sync(_) | Handler::Async(_) => Admission::Load,
+    };
+    let server_data = &dispatcher.server_data;
+    let data = match server_data.admit(spec, &headers, &values, admission).await {
+        Ok(data) => data,
+        Err(answer) => return answer,
+    };
+    let mut extensions = dispatcher.extensions.clone();
+    data.attach(&mut extensions);
     let ctx = Arc::new(CallbackContext {
         inputs_list: update.inputs,
         states_list: update.state,
@@ -46,7 +60,7 @@ pub(super) async fn run(
         path,
         headers,
         side_updates: Default::default(),
-        extensions: dispatcher.extensions.clone(),
+        extensions,
         job: None,
     });
     if let Some(background) = &dispatcher.background {
@@ -72,7 +86,8 @@ pub(super) async fn run(
                 background: bg,
                 query: &query,
             };
-            return job.respond(ctx, values, targets).await;
+            let reply = job.respond(ctx, values, targets).await;
+            return server_data.finish(spec, &data, reply).await;
         }
         Handler::Clientside(_) => {
             return Err(RequestError::Mismatch {
@@ -133,7 +148,7 @@ pub(super) async fn run(
             }
         }
     }
-    match response {
+    let reply = match response {
         Ok(resp) => {
             let resp = resp.with_side_updates(ctx.take_side_updates());
             if spec.outputs.is_empty() && resp.is_empty() {
@@ -156,7 +171,8 @@ pub(super) async fn run(
                 background: false,
             })
         }
-    }
+    };
+    server_data.finish(spec, &data, reply).await
 }
 
 /// A sync callback's shim, a panic caught, its own `on_error` applied: all in one pool slot.

@@ -55,6 +55,8 @@ pub struct Dispatcher {
     extensions: axum::http::Extensions,
     background: Option<Arc<crate::background::Service>>,
     pool: BlockingPool,
+    /// Sessions and `Serverside` values: loaded before a call, stored after it.
+    server_data: Arc<crate::sessions::ServerData>,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -75,11 +77,14 @@ impl Dispatcher {
         pages: Option<Arc<PageRouter>>,
         background: Option<Arc<crate::background::Service>>,
         pool: BlockingPool,
+        server_data: Arc<crate::sessions::ServerData>,
     ) -> Self {
         let mut extensions = axum::http::Extensions::new();
         if let Some(pages) = pages {
             extensions.insert(pages);
         }
+        // The app's data store: `callback_context().data_store()`.
+        extensions.insert(server_data.store().clone());
         Dispatcher {
             registry,
             signer,
@@ -87,6 +92,7 @@ impl Dispatcher {
             extensions,
             background,
             pool,
+            server_data,
         }
     }
 

@@ -72,6 +72,44 @@ pub enum Failure {
     /// A service the call needs is unreachable, e.g. the background job store (503).
     #[error("{0}")]
     Unavailable(String),
+    /// A `Serverside` input or state value cannot be used; the callback did not run (410
+    /// when the value expired, 403 for a key this app did not issue to this session, 400 for
+    /// too many keys).
+    #[error("callback {callback}: the server-side value of {dependency} {problem}")]
+    Serverside {
+        /// The callback's Rust name.
+        callback: &'static str,
+        /// The store's dependency (`id.data`).
+        dependency: String,
+        /// What is wrong with it.
+        problem: ServersideProblem,
+    },
+}
+
+/// Why a `Serverside` key in a request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServersideProblem {
+    /// The key is genuine but its value is gone: expired, or deleted (410).
+    Expired,
+    /// The key was not issued by this app to this session: forged, from another session, or
+    /// signed with a secret the app no longer knows (403).
+    Forged,
+    /// The request carries more keys than one call may load (400).
+    TooMany,
+}
+
+impl std::fmt::Display for ServersideProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ServersideProblem::Expired => {
+                "has expired: its key is valid but the data store no longer holds the value; run the callback that fills the store again"
+            }
+            ServersideProblem::Forged => {
+                "has a key this app did not issue to this session (forged, from another session, or signed with an old secret)"
+            }
+            ServersideProblem::TooMany => "is one of too many server-side keys in one request",
+        })
+    }
 }
 
 impl Failure {
@@ -90,6 +128,11 @@ impl Failure {
             Failure::Callback { .. } | Failure::Layout(_) => 500,
             Failure::Busy { .. } | Failure::Unavailable(_) => 503,
             Failure::TimedOut { .. } => 504,
+            Failure::Serverside { problem, .. } => match problem {
+                ServersideProblem::Expired => 410,
+                ServersideProblem::Forged => 403,
+                ServersideProblem::TooMany => 400,
+            },
         }
     }
 }

@@ -80,6 +80,13 @@ impl UpdateResponse {
         self
     }
 
+    /// Every output and `set_props` value, to rewrite in place.
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.response
+            .values_mut()
+            .chain(self.side_update.values_mut())
+    }
+
     /// Whether there is nothing to send (answered 204 for callbacks without outputs).
     pub fn is_empty(&self) -> bool {
         self.response.is_empty() && self.side_update.is_empty()

@@ -114,7 +114,14 @@ impl DashServer {
         let front_end = FrontEnd::load(&fe_config).await?;
         let assets =
             AssetsFolder::try_scan(&config.assets_folder, config.assets_ignore.as_deref())?;
-        let background = crate::background::Service::start(app.background, &registry).await?;
+        let data_store = app.data_store.clone().unwrap_or_else(crate::store::current);
+        let background = crate::background::Service::start(
+            app.background,
+            &registry,
+            data_store.clone(),
+            app.server_data.missing,
+        )
+        .await?;
         let mut signer = Signer::from_env();
         if let Some(service) = &background {
             // Job handles must verify in every process sharing the manager.
@@ -123,6 +130,10 @@ impl DashServer {
                 signer = Signer::new(secret);
             }
         }
+        let server_data = Arc::new(crate::sessions::ServerData::new(
+            data_store,
+            app.server_data,
+        ));
         let state = AppState::new(state::AppParts {
             config,
             registry,
@@ -133,6 +144,7 @@ impl DashServer {
             pages,
             signer,
             background,
+            server_data,
         });
         Ok(DashServer {
             state: Arc::new(state),

@@ -52,7 +52,9 @@ pub(super) fn failure_response(failure: &Failure, debug: bool) -> Response {
     let status =
         StatusCode::from_u16(failure.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match failure {
-        Failure::Request(_) | Failure::Argument { .. } => text(status, failure.to_string()),
+        Failure::Request(_) | Failure::Argument { .. } | Failure::Serverside { .. } => {
+            text(status, failure.to_string())
+        }
         Failure::Callback {
             callback,
             location,

@@ -146,5 +146,19 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
             )
             .fallback(not_found);
     }
+    if state.server_data.sessions().is_some() {
+        let path = match state.config.requests_prefix.as_str() {
+            p if p.starts_with('/') => p.to_owned(),
+            _ => "/".to_owned(),
+        };
+        let layer = crate::sessions::SessionLayer {
+            data: state.server_data.clone(),
+            path,
+        };
+        router = router.layer(axum::middleware::from_fn_with_state(
+            layer,
+            crate::sessions::session_layer,
+        ));
+    }
     router.with_state(state)
 }

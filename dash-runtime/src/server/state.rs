@@ -31,6 +31,8 @@ pub(crate) struct AppState {
     pub background: Option<Arc<crate::background::Service>>,
     /// Runs callback calls and layout functions.
     pub dispatcher: Dispatcher,
+    /// Sessions and `Serverside` values.
+    pub server_data: Arc<crate::sessions::ServerData>,
 }
 
 /// What an app is built from.
@@ -44,6 +46,7 @@ pub(crate) struct AppParts {
     pub pages: Option<Arc<PageRouter>>,
     pub signer: Signer,
     pub background: Option<Arc<crate::background::Service>>,
+    pub server_data: Arc<crate::sessions::ServerData>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             pages,
             signer,
             background,
+            server_data,
         } = parts;
         let dependencies_json =
             Bytes::from(serde_json::to_vec(&registry.dependencies()).unwrap_or_default());
@@ -72,6 +76,7 @@ impl AppState {
             pages.clone(),
             background.clone(),
             pool,
+            server_data.clone(),
         );
         AppState {
             config,
@@ -86,6 +91,7 @@ impl AppState {
             pages,
             background,
             dispatcher,
+            server_data,
         }
     }
 }

@@ -375,7 +375,7 @@ pub(crate) fn check_across(registry: &Registry, problems: &mut Vec<Problem>) {
 }
 
 /// How Dash users name a component: `html.Div`, `dcc.Input`, `dash_table.DataTable`.
-fn component_name(namespace: &str, type_name: &str) -> String {
+pub(super) fn component_name(namespace: &str, type_name: &str) -> String {
     let library = match namespace {
         html::NAMESPACE => "html",
         dcc::NAMESPACE => "dcc",

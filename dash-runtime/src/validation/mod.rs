@@ -29,6 +29,7 @@ mod callbacks;
 mod cycles;
 mod layout;
 mod report;
+mod serverside;
 mod suggest;
 #[cfg(test)]
 mod tests;
@@ -71,6 +72,7 @@ pub fn validate(
     let index = LayoutIndex::build(layouts);
     problems.extend(index.duplicates(layouts));
     callbacks::check_layout(registry, &index, layouts, options, &mut problems);
+    serverside::check(registry, &index, layouts, options, &mut problems);
     if problems.is_empty() {
         Ok(())
     } else {

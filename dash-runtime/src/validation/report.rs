@@ -254,6 +254,16 @@ pub enum Problem {
         /// The pages holding it.
         pages: Vec<String>,
     },
+    /// A callback sends or receives a `Serverside` value through a component that is not a
+    /// `dcc.Store`: only a store's `data` keeps the key the browser holds.
+    ServersideNotStore {
+        /// The use, e.g. `Output `frame.data` of load`.
+        serverside_use: IdUse,
+        /// The component carrying the id, e.g. `html.Div`.
+        component: String,
+        /// The layout holding it.
+        layout: String,
+    },
     /// Callbacks trigger each other in a loop (Dash: "Circular Dependencies").
     CircularDependency {
         /// The loop, each step's output being the next step's input, the last feeding the
@@ -284,6 +294,7 @@ impl Problem {
             Problem::UnknownProperty { .. } => "Invalid prop for this component",
             Problem::DuplicateId { .. } => "Duplicate component id",
             Problem::DuplicateIdAcrossPages { .. } => "Component id used on several pages",
+            Problem::ServersideNotStore { .. } => "Serverside value outside a dcc.Store",
             Problem::CircularDependency { .. } => "Circular Dependencies",
         }
     }
@@ -546,6 +557,16 @@ impl Display for Problem {
                 "the id `{id}` appears in {}.\n  Callbacks using it act on whichever of these \
                  pages is shown.",
                 join_and(pages)
+            ),
+            Problem::ServersideNotStore {
+                serverside_use,
+                component,
+                layout,
+            } => write!(
+                f,
+                "{serverside_use} is a `Serverside` value,\n  but the component with that id in \
+                 {layout} is a {component}, not a dcc.Store. Keep the value in a \
+                 `dcc::Store::new().id(..)` and read or write its `data`."
             ),
             Problem::CircularDependency { steps } => {
                 write!(f, "these callbacks trigger each other in a loop:")?;
