@@ -40,6 +40,8 @@ pub struct Dash {
     pub(crate) background: Option<crate::background::BackgroundManager>,
     /// The app's data store ([`Dash::data_store`]); resolved at build time.
     pub(crate) data_store: Option<crate::store::DataStore>,
+    /// Sessions and `Serverside` settings ([`Dash::sessions`], [`Dash::serverside_missing`]).
+    pub(crate) server_data: crate::sessions::ServerDataSettings,
 }
 
 impl Dash {
