@@ -68,8 +68,10 @@ async fn a_web_process_without_redis() {
     let url = nowhere();
     // One test, so that the environment is changed by nobody else.
     std::env::remove_var("DASH_SECRET_KEY");
-    let refused = build(&url).await.err().expect("no secret, no start");
-    let message = refused.to_string();
+    let message = match build(&url).await {
+        Ok(_) => panic!("no secret, no start"),
+        Err(refused) => refused.to_string(),
+    };
     println!("{message}");
     assert!(message.contains("DASH_SECRET_KEY"), "{message}");
 
