@@ -3,6 +3,7 @@
 
 mod callback;
 mod errors;
+mod memoize;
 mod page;
 
 use proc_macro::TokenStream;
@@ -66,4 +67,23 @@ pub fn clientside_callback(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn page(attr: TokenStream, item: TokenStream) -> TokenStream {
     page::expand(attr.into(), item.into()).into()
+}
+
+/// Cache a plain function's results in the app's data store, keyed by its arguments.
+///
+/// ```ignore
+/// #[memoize(ttl = "1h")]                    // `ttl` is optional (the store's default)
+/// fn load_sales(region: String, year: u16) -> Result<Vec<Sale>, DbError> { .. }
+///
+/// #[memoize]
+/// async fn exchange_rate(currency: String) -> f64 { .. }
+/// ```
+///
+/// Arguments must implement `serde::Serialize` (they form the key) and the value
+/// `Serialize + DeserializeOwned` (for a `Result<T, E>`, only `T`: errors are never cached).
+/// Concurrent identical calls compute once. Methods, generic functions and `const fn` are
+/// refused at compile time.
+#[proc_macro_attribute]
+pub fn memoize(attr: TokenStream, item: TokenStream) -> TokenStream {
+    memoize::expand(attr.into(), item.into()).into()
 }

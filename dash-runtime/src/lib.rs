@@ -34,6 +34,7 @@ pub mod dispatch;
 pub mod escape;
 pub mod ids;
 pub mod layout;
+pub mod memo;
 pub(crate) mod observability;
 pub mod pages;
 pub mod patch;
@@ -50,7 +51,7 @@ pub use callback::{
     callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate,
     Serverside, Update,
 };
-pub use dash_macros::{callback, clientside_callback, page};
+pub use dash_macros::{callback, clientside_callback, memoize, page};
 
 /// The names most apps need: `use dash_runtime::prelude::*;`.
 pub mod prelude {
@@ -65,7 +66,7 @@ pub mod prelude {
     pub use crate::ids::TypedId;
     pub use crate::pages::{page_container, page_registry};
     pub use crate::patch::Patch;
-    pub use dash_macros::{callback, clientside_callback, page};
+    pub use dash_macros::{callback, clientside_callback, memoize, page};
 }
 
 /// Items the macros expand to. Not public API: no stability guarantees.
@@ -78,6 +79,7 @@ pub mod __private {
         Clientside, Handler, IntoOutputs,
     };
     pub use crate::callback::spec::{CallbackSpec, Running};
+    pub use crate::memo::{memo_async, memo_sync, MemoFn, Memoize, MemoizeBy, OkOnly, Plain};
     pub use crate::callback::CallbackError;
     pub use crate::components::IntoChildren;
     pub use crate::pages::{FromPageParam, PageArgs, PageParamError, PageSpec};

@@ -19,6 +19,9 @@
 //! | `dash_store_misses_total` | counter | `kind` |
 //! | `dash_store_evictions_total` | counter | |
 //! | `dash_store_bytes` | gauge | |
+//! | `dash_memo_hits_total` | counter | `kind`, `name` |
+//! | `dash_memo_misses_total` | counter | `kind`, `name` |
+//! | `dash_memo_waits_total` | counter | `kind`, `name` |
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -50,6 +53,14 @@ pub(crate) const STORE_MISSES: &str = "dash_store_misses_total";
 pub(crate) const STORE_EVICTIONS: &str = "dash_store_evictions_total";
 /// Bytes held in the data store's memory tier.
 pub(crate) const STORE_BYTES: &str = "dash_store_bytes";
+
+/// Memoized calls answered from the store (or shared by a concurrent identical call), by
+/// `kind` (`callback`, `function`) and `name`.
+pub(crate) const MEMO_HITS: &str = "dash_memo_hits_total";
+/// Memoized calls not found in the store.
+pub(crate) const MEMO_MISSES: &str = "dash_memo_misses_total";
+/// Memoized calls that waited for an identical call under way (single flight).
+pub(crate) const MEMO_WAITS: &str = "dash_memo_waits_total";
 
 /// Histogram buckets for callback latency, in seconds (1 ms to 60 s).
 const LATENCY_BUCKETS: &[f64] = &[
@@ -141,6 +152,21 @@ pub(crate) fn store_evictions(n: u64) {
 /// Bytes held in the data store's memory tier now.
 pub(crate) fn store_memory_bytes(bytes: usize) {
     metrics::gauge!(STORE_BYTES).set(bytes as f64);
+}
+
+/// A memoized call of `kind` (`callback`, `function`) answered from the store.
+pub(crate) fn memo_hit(kind: &'static str, name: &'static str) {
+    metrics::counter!(MEMO_HITS, "kind" => kind, "name" => name).increment(1);
+}
+
+/// A memoized call whose value was not in the store.
+pub(crate) fn memo_miss(kind: &'static str, name: &'static str) {
+    metrics::counter!(MEMO_MISSES, "kind" => kind, "name" => name).increment(1);
+}
+
+/// A memoized call that waited for an identical call under way, here or in another process.
+pub(crate) fn memo_wait(kind: &'static str, name: &'static str) {
+    metrics::counter!(MEMO_WAITS, "kind" => kind, "name" => name).increment(1);
 }
 
 /// The tracing span of one callback call: the Rust function's name and where it is declared.
@@ -236,6 +262,15 @@ fn describe() {
         "Background jobs waiting in the queue."
     );
     describe_gauge!(CONNECTIONS_OPEN, "Open HTTP connections.");
+    describe_counter!(
+        MEMO_HITS,
+        "Memoized calls answered without running, by kind and name."
+    );
+    describe_counter!(MEMO_MISSES, "Memoized calls not found in the data store.");
+    describe_counter!(
+        MEMO_WAITS,
+        "Memoized calls that waited for an identical call under way."
+    );
     describe_counter!(STORE_HITS, "Data store reads that found a value, by kind.");
     describe_counter!(STORE_MISSES, "Data store reads that found none, by kind.");
     describe_counter!(

@@ -58,7 +58,9 @@ fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions
         on_error,
         timeout_ms,
         blocking,
+        memoize,
     } = run;
+    let memoize = memoize.unwrap_or_else(|| quote! { ::core::option::Option::None });
     let on_error = match on_error {
         Some(f) => quote! { ::core::option::Option::Some(#f) },
         None => quote! { ::core::option::Option::None },
@@ -115,6 +117,7 @@ fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions
                 on_error: #on_error,
                 timeout: #timeout,
                 blocking: #blocking,
+                memoize: #memoize,
             }
         }
     }
@@ -125,6 +128,8 @@ struct RunOptions {
     on_error: Option<TokenStream>,
     timeout_ms: Option<u64>,
     blocking: bool,
+    /// The `Memoize` value (`None` when the callback is not memoized).
+    memoize: Option<TokenStream>,
 }
 
 impl RunOptions {
@@ -134,6 +139,7 @@ impl RunOptions {
             on_error: None,
             timeout_ms: None,
             blocking: false,
+            memoize: None,
         }
     }
 }
@@ -272,6 +278,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         on_error: on_error_fn.as_ref().map(|_| quote!(__dash_on_error)),
         timeout_ms: checked.timeout_ms,
         blocking: args.blocking.as_ref().is_none_or(|b| b.value),
+        memoize: checked.memoize.as_ref().map(|m| m.spec_tokens(func)),
     };
     let kind = if func.sig.asyncness.is_some() {
         quote!(Async)
@@ -372,7 +379,7 @@ fn background_job(
 }
 
 /// FNV-1a (64 bit) of the function's tokens: a stable fingerprint for the cache key.
-fn fingerprint(func: &ItemFn) -> String {
+pub fn fingerprint(func: &ItemFn) -> String {
     let text = quote!(#func).to_string();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {

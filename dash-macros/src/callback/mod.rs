@@ -11,6 +11,9 @@ use quote::quote;
 
 use crate::errors::Errors;
 
+pub use expand::fingerprint;
+pub use validate::parse_duration_ms;
+
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let func: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,

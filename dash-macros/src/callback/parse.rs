@@ -16,6 +16,8 @@ pub const KEYS: &[&str] = &[
     "timeout",
     "blocking",
     "background",
+    "memoize",
+    "memoize_by",
 ];
 
 /// Options that only apply to background callbacks.
@@ -53,6 +55,10 @@ pub struct CallbackArgs {
     pub blocking: Option<LitBool>,
     /// `background = true`.
     pub background: Option<LitBool>,
+    /// `memoize = "10m"`.
+    pub memoize: Option<LitStr>,
+    /// `memoize_by = ["session", "header:x-tenant", ..]` (the key and its value).
+    pub memoize_by: Option<(Ident, syn::Expr)>,
     /// Background-only options given as expressions (key and value tokens): every key of
     /// [`BACKGROUND_KEYS`] except `progress` and `cancel`.
     pub background_options: Vec<(Ident, syn::Expr)>,
@@ -400,6 +406,8 @@ impl Parse for CallbackArgs {
             timeout: None,
             blocking: None,
             background: None,
+            memoize: None,
+            memoize_by: None,
             background_options: Vec::new(),
             progress: None,
             cancel: None,
@@ -448,6 +456,8 @@ impl Parse for CallbackArgs {
                 "timeout" => args.timeout = Some(input.parse()?),
                 "blocking" => args.blocking = Some(input.parse()?),
                 "background" => args.background = Some(input.parse()?),
+                "memoize" => args.memoize = Some(input.parse()?),
+                "memoize_by" => args.memoize_by = Some((key_ident.clone(), input.parse()?)),
                 "progress" | "cancel" => {
                     args.background_keys.push(key_ident.clone());
                     let deps = if input.peek(syn::token::Bracket) {

@@ -39,6 +39,8 @@ pub struct Checked {
     pub background: Option<BackgroundChecked>,
     /// `timeout`, in milliseconds.
     pub timeout_ms: Option<u64>,
+    /// `memoize` and `memoize_by`.
+    pub memoize: Option<crate::memoize::CallbackMemo>,
 }
 
 /// The options of a background callback, checked.
@@ -476,12 +478,19 @@ pub fn check(args: &CallbackArgs, func: &ItemFn, errors: &mut Errors) -> Checked
         ..check_background(args, &slots, &slot_names, errors)
     });
     let timeout_ms = check_run_options(args, func, background_on, errors);
+    let memoize = crate::memoize::check_callback(
+        args.memoize.as_ref(),
+        args.memoize_by.as_ref(),
+        background_on,
+        errors,
+    );
     Checked {
         arg_types,
         slots,
         ret,
         background,
         timeout_ms,
+        memoize,
     }
 }
 
@@ -813,6 +822,7 @@ pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
             "`blocking` is for server callbacks; a clientside callback runs in the browser",
         );
     }
+    crate::memoize::check_clientside(args.memoize.as_ref(), args.memoize_by.as_ref(), errors);
     for (_, group) in [&args.input_groups, &args.state_groups]
         .iter()
         .flat_map(|g| &g.groups)

@@ -63,6 +63,7 @@ pub(crate) fn with_cancel_helpers(
                 timeout: None,
                 // Answers at once: no need for a pool thread.
                 blocking: false,
+                memoize: None,
             })));
         }
     }

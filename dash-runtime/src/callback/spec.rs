@@ -40,6 +40,8 @@ pub struct CallbackSpec {
     /// Whether a synchronous callback runs on the blocking pool (the default) or inline on
     /// the async worker (`blocking = false`, for trivial callbacks).
     pub blocking: bool,
+    /// `memoize = ".."`: answers kept in the data store and reused for identical calls.
+    pub memoize: Option<crate::memo::Memoize>,
 }
 
 /// One `running` entry: an output set to `values().0` while the callback runs and to

@@ -96,35 +96,8 @@ pub(super) async fn run(
             }
             .into())
         }
-        Handler::Sync(f) if spec.blocking => {
-            let admission = dispatcher.pool.try_admit().map_err(|_| busy())?;
-            let ctx = ctx.clone();
-            let job = admission.run(move || sync_scope(ctx, || call_sync(spec, f, values)));
-            within_timeout(spec, job).await?.and_then(|r| r)
-        }
-        Handler::Sync(f) => sync_scope(ctx.clone(), || call_sync(spec, f, values)),
-        Handler::Async(f) => {
-            let call = scope(
-                ctx.clone(),
-                AssertUnwindSafe(f(Args::new(spec, values))).catch_unwind(),
-            );
-            let result = within_timeout(spec, call)
-                .await?
-                .unwrap_or_else(|payload| Err(panic_error(&*payload)));
-            match (result, spec.on_error) {
-                (Err(err), Some(handler)) if err.is_handled_by_on_error() => {
-                    warn_handled(spec, &err);
-                    let ctx = ctx.clone();
-                    dispatcher
-                        .pool
-                        .admit()
-                        .await
-                        .run(move || sync_scope(ctx, || own_on_error(handler, err)))
-                        .await
-                        .and_then(|r| r)
-                }
-                (result, _) => result,
-            }
+        Handler::Sync(_) | Handler::Async(_) => {
+            run_memoized(dispatcher, spec, &callback.descriptor, &ctx, values).await?
         }
     };
     let mut response = result.and_then(|values| UpdateResponse::from_outputs(&targets, values));
@@ -175,20 +148,99 @@ pub(super) async fn run(
     server_data.finish(spec, &data, reply).await
 }
 
+/// Run a regular callback, through its memo when it has one (`memoize = ".."`, see
+/// [`crate::memo`]): a kept answer is replayed without running the function; otherwise the
+/// function runs (once for concurrent identical calls) and an answer worth keeping is kept.
+async fn run_memoized(
+    dispatcher: &Dispatcher,
+    spec: &'static CallbackSpec,
+    descriptor: &str,
+    ctx: &Arc<CallbackContext>,
+    values: Vec<Value>,
+) -> Result<CallResult, Failure> {
+    use crate::memo::callback::{begin, finish, CallMemo};
+    let Some(memo) = &spec.memoize else {
+        return Ok(compute(dispatcher, spec, ctx, values).await?.0);
+    };
+    // Waiting for an identical call counts against the timeout too.
+    match within_timeout(spec, begin(spec, memo, descriptor, ctx)).await? {
+        Some(CallMemo::Hit(kept)) => Ok(kept.replay(ctx)),
+        Some(CallMemo::Miss(ticket)) => {
+            let (result, handled) = compute(dispatcher, spec, ctx, values).await?;
+            finish(ticket, &result, handled, ctx).await;
+            Ok(result)
+        }
+        None => Ok(compute(dispatcher, spec, ctx, values).await?.0),
+    }
+}
+
+/// Run a regular callback's function: its result, and whether its own `on_error` made it.
+async fn compute(
+    dispatcher: &Dispatcher,
+    spec: &'static CallbackSpec,
+    ctx: &Arc<CallbackContext>,
+    values: Vec<Value>,
+) -> Result<(CallResult, bool), Failure> {
+    Ok(match spec.handler {
+        Handler::Sync(f) if spec.blocking => {
+            let admission = dispatcher.pool.try_admit().map_err(|_| busy())?;
+            let ctx = ctx.clone();
+            let job = admission.run(move || sync_scope(ctx, || call_sync(spec, f, values)));
+            match within_timeout(spec, job).await? {
+                Ok(done) => done,
+                Err(err) => (Err(err), false),
+            }
+        }
+        Handler::Sync(f) => sync_scope(ctx.clone(), || call_sync(spec, f, values)),
+        Handler::Async(f) => {
+            let call = scope(
+                ctx.clone(),
+                AssertUnwindSafe(f(Args::new(spec, values))).catch_unwind(),
+            );
+            let result = within_timeout(spec, call)
+                .await?
+                .unwrap_or_else(|payload| Err(panic_error(&*payload)));
+            match (result, spec.on_error) {
+                (Err(err), Some(handler)) if err.is_handled_by_on_error() => {
+                    warn_handled(spec, &err);
+                    let ctx = ctx.clone();
+                    let handled = dispatcher
+                        .pool
+                        .admit()
+                        .await
+                        .run(move || sync_scope(ctx, || own_on_error(handler, err)))
+                        .await
+                        .and_then(|r| r);
+                    (handled, true)
+                }
+                (result, _) => (result, false),
+            }
+        }
+        Handler::Background(_) | Handler::Clientside(_) => {
+            return Err(RequestError::Mismatch {
+                callback: spec.name,
+                problem: "not a regular server callback".into(),
+            }
+            .into())
+        }
+    })
+}
+
 /// A sync callback's shim, a panic caught, its own `on_error` applied: all in one pool slot.
+/// Also says whether `on_error` made the result.
 fn call_sync(
     spec: &'static CallbackSpec,
     f: fn(&mut Args) -> CallResult,
     values: Vec<Value>,
-) -> CallResult {
+) -> (CallResult, bool) {
     let mut args = Args::new(spec, values);
     let result = catch_panic(|| f(&mut args)).and_then(|r| r);
     match (result, spec.on_error) {
         (Err(err), Some(handler)) if err.is_handled_by_on_error() => {
             warn_handled(spec, &err);
-            own_on_error(handler, err)
+            (own_on_error(handler, err), true)
         }
-        (result, _) => result,
+        (result, _) => (result, false),
     }
 }
 

@@ -324,6 +324,7 @@ static ROUTING: CallbackSpec = CallbackSpec {
     timeout: None,
     // Page layout functions are user code: they run on the blocking pool.
     blocking: true,
+    memoize: None,
 };
 
 static TITLE: CallbackSpec = CallbackSpec {
@@ -349,6 +350,7 @@ static TITLE: CallbackSpec = CallbackSpec {
     on_error: None,
     timeout: None,
     blocking: false,
+    memoize: None,
 };
 
 /// The callbacks pages add: routing (server) and the page title (clientside).

@@ -110,6 +110,7 @@ impl Cb {
             on_error: None,
             timeout: None,
             blocking: false,
+            memoize: None,
         }))
     }
 }
