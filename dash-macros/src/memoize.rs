@@ -325,13 +325,22 @@ fn memoized(func: &ItemFn, ttl_ms: Option<u64>) -> TokenStream {
         }
         FnArg::Receiver(_) => quote! {},
     });
-    let (ret_ty, mode, ret_span) = match &sig.output {
-        ReturnType::Default => (quote!(()), quote!(Plain), name.span()),
+    let (ret_ty, ok_ty, result) = match &sig.output {
+        ReturnType::Default => (quote!(()), None, false),
         ReturnType::Type(_, ty) => match result_ok(ty) {
-            Some(ok) => (ty.to_token_stream(), quote!(OkOnly), ok.span()),
-            None => (ty.to_token_stream(), quote!(Plain), ty.span()),
+            Some(ok) => (ty.to_token_stream(), Some(ok), true),
+            None => (ty.to_token_stream(), Some(ty.as_ref()), false),
         },
     };
+    let ret_span = ok_ty.map_or_else(|| name.span(), Spanned::span);
+    let mode = if result {
+        quote_spanned!(ret_span=> OkOnly)
+    } else {
+        quote_spanned!(ret_span=> Plain)
+    };
+    // A value that cannot be stored is reported at the (`Ok`) return type, with our message.
+    let value_check =
+        ok_ty.map(|ty| quote_spanned! {ret_span=> __dash::memo_value_check::<#ty>(); });
     let path = name.to_string();
     let fingerprint = fingerprint(func);
     let ttl = match ttl_ms {
@@ -364,6 +373,7 @@ fn memoized(func: &ItemFn, ttl_ms: Option<u64>) -> TokenStream {
             use ::dash_runtime::__private as __dash;
             #[allow(clippy::too_many_arguments)]
             #inner_sig #block
+            #value_check
             static __DASH_MEMO: __dash::MemoFn = __dash::MemoFn {
                 path: ::core::concat!(::core::module_path!(), "::", #path),
                 fingerprint: #fingerprint,

@@ -79,9 +79,11 @@ pub mod __private {
         Clientside, Handler, IntoOutputs,
     };
     pub use crate::callback::spec::{CallbackSpec, Running};
-    pub use crate::memo::{memo_async, memo_sync, MemoFn, Memoize, MemoizeBy, OkOnly, Plain};
     pub use crate::callback::CallbackError;
     pub use crate::components::IntoChildren;
+    pub use crate::memo::{
+        memo_async, memo_sync, memo_value_check, MemoFn, Memoize, MemoizeBy, OkOnly, Plain,
+    };
     pub use crate::pages::{FromPageParam, PageArgs, PageParamError, PageSpec};
 
     /// A page layout function's result as layout JSON.

@@ -127,6 +127,9 @@ impl<T: Serialize + DeserializeOwned> MemoValue for T {
     }
 }
 
+/// Expansion helper: a compile-time check that the (`Ok`) value can be stored.
+pub fn memo_value_check<T: MemoValue>() {}
+
 /// Which part of a function's result is kept.
 pub trait MemoMode<R> {
     /// The kept type.

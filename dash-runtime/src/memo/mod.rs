@@ -66,7 +66,8 @@ mod key;
 use std::time::Duration;
 
 pub use function::{
-    memo_async, memo_sync, MemoArg, MemoFn, MemoKey, MemoMode, MemoValue, OkOnly, Plain,
+    memo_async, memo_sync, memo_value_check, MemoArg, MemoFn, MemoKey, MemoMode, MemoValue, OkOnly,
+    Plain,
 };
 
 /// `memoize = ".."` of a callback, as recorded in its [`CallbackSpec`](crate::callback::CallbackSpec).
