@@ -399,15 +399,13 @@ pub(crate) fn find_keys(values: &[Value], limit: usize) -> Vec<FoundKey> {
         let mut stack = vec![value];
         while let Some(v) = stack.pop() {
             match v {
-                Value::String(s) if s.starts_with(KEY_PREFIX) => {
-                    if seen.insert(s.as_str()) {
-                        out.push(FoundKey {
-                            argument,
-                            key: s.clone(),
-                        });
-                        if out.len() > limit {
-                            return out;
-                        }
+                Value::String(s) if s.starts_with(KEY_PREFIX) && seen.insert(s.as_str()) => {
+                    out.push(FoundKey {
+                        argument,
+                        key: s.clone(),
+                    });
+                    if out.len() > limit {
+                        return out;
                     }
                 }
                 Value::Array(items) => stack.extend(items.iter()),
