@@ -17,6 +17,8 @@ use crate::errors::Errors;
 /// One `memoize_by` part, checked.
 pub enum ByPart {
     Session,
+    /// `"triggered"`: which inputs triggered the call.
+    Triggered,
     /// A header name, lower-cased.
     Header(String),
     Cookie(String),
@@ -34,6 +36,7 @@ impl CallbackMemo {
         let ttl = self.ttl_ms;
         let by = self.by.iter().map(|part| match part {
             ByPart::Session => quote! { __dash::MemoizeBy::Session },
+            ByPart::Triggered => quote! { __dash::MemoizeBy::Triggered },
             ByPart::Header(name) => quote! { __dash::MemoizeBy::Header(#name) },
             ByPart::Cookie(name) => quote! { __dash::MemoizeBy::Cookie(#name) },
         });
@@ -122,6 +125,7 @@ pub fn check_callback(
             let text = part.value();
             let parsed = match text.split_once(':') {
                 None if text == "session" => Some(ByPart::Session),
+                None if text == "triggered" => Some(ByPart::Triggered),
                 Some(("header", name)) if is_header_name(name) => {
                     Some(ByPart::Header(name.to_ascii_lowercase()))
                 }
@@ -138,12 +142,13 @@ pub fn check_callback(
             let Some(parsed) = parsed else {
                 errors.spanned(
                     part,
-                    format!("unknown `memoize_by` part {text:?}: expected \"session\", \"header:<name>\" or \"cookie:<name>\""),
+                    format!("unknown `memoize_by` part {text:?}: expected \"session\", \"triggered\", \"header:<name>\" or \"cookie:<name>\""),
                 );
                 continue;
             };
             let canonical = match &parsed {
                 ByPart::Session => "session".to_owned(),
+                ByPart::Triggered => "triggered".to_owned(),
                 ByPart::Header(n) => format!("header:{n}"),
                 ByPart::Cookie(n) => format!("cookie:{n}"),
             };

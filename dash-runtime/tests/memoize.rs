@@ -574,3 +574,65 @@ async fn cleanup(app: &str) {
         let _: Result<(), _> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
     }
 }
+
+// --- what triggered the call ----------------------------------------------------------------
+
+static INITIAL_RUNS: AtomicUsize = AtomicUsize::new(0);
+static TRIGGERED_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[callback(
+    output = Output("init-out", "children"),
+    inputs = [Input("init-in", "value")],
+    memoize = "1m",
+)]
+fn by_values(n: i64) -> i64 {
+    INITIAL_RUNS.fetch_add(1, Ordering::SeqCst);
+    n * 2
+}
+
+#[callback(
+    output = Output("trig-out", "children"),
+    inputs = [Input("trig-in", "value")],
+    memoize = "1m",
+    memoize_by = ["triggered"],
+)]
+fn by_trigger(n: i64) -> String {
+    TRIGGERED_RUNS.fetch_add(1, Ordering::SeqCst);
+    let ctx = callback_context().expect("inside a callback");
+    format!("{n} from {:?}", ctx.triggered_id())
+}
+
+/// The same call as the page's initial one (no `changedPropIds`).
+fn initial(output: &str, input: &str, value: Value) -> Request<Body> {
+    let body = json!({
+        "output": format!("{output}.children"),
+        "outputs": {"id": output, "property": "children"},
+        "inputs": [{"id": input, "property": "value", "value": value}],
+        "changedPropIds": [],
+    });
+    Request::post("/_dash-update-component")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_initial_call_shares_its_entry_unless_keyed_by_trigger() {
+    let router = app().await;
+    let first = send(&router, initial("init-out", "init-in", json!(21))).await;
+    let typed = send(&router, call(&["init-out"], "init-in", json!(21), &[])).await;
+    assert_eq!(first, typed);
+    assert_eq!(
+        INITIAL_RUNS.load(Ordering::SeqCst),
+        1,
+        "keyed by values only"
+    );
+
+    let first = send(&router, initial("trig-out", "trig-in", json!(5))).await;
+    let typed = send(&router, call(&["trig-out"], "trig-in", json!(5), &[])).await;
+    assert_ne!(first, typed, "triggered_id differs: {first:?} / {typed:?}");
+    assert_eq!(TRIGGERED_RUNS.load(Ordering::SeqCst), 2);
+    let again = send(&router, call(&["trig-out"], "trig-in", json!(5), &[])).await;
+    assert_eq!(again, typed);
+    assert_eq!(TRIGGERED_RUNS.load(Ordering::SeqCst), 2);
+}

@@ -100,6 +100,7 @@ fn request_parts(spec: &CallbackSpec, by: &[MemoizeBy], ctx: &CallbackContext) -
                 Some(Value::Array(values))
             }
             MemoizeBy::Cookie(name) => Some(ctx.cookie(name).map_or(Value::Null, Value::String)),
+            MemoizeBy::Triggered => Some(Value::from(ctx.changed_prop_ids.clone())),
         })
         .collect::<Option<Vec<Value>>>()
         .map(Value::Array)
@@ -117,7 +118,10 @@ fn warn_no_session(spec: &CallbackSpec) {
     }
 }
 
-/// The key of one call of a memoized callback.
+/// The key of one call of a memoized callback: the callback, its code, its input and state
+/// values with their ids (pattern-matching calls stay apart), and the `memoize_by` parts. What
+/// triggered the call counts only with `memoize_by = ["triggered"]`, so the initial call and a
+/// later one with the same values share an entry.
 pub(crate) fn key(
     descriptor: &str,
     memo: &Memoize,
@@ -129,8 +133,6 @@ pub(crate) fn key(
         .bytes(memo.fingerprint.as_bytes())
         .json(&ctx.inputs_list)
         .json(&ctx.states_list)
-        .json(&ctx.outputs_list)
-        .json(&ctx.changed_prop_ids)
         .json(parts)
         .finish("cb")
 }

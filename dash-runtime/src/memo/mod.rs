@@ -19,10 +19,11 @@
 //!
 //! The key is a SHA-256 of: the callback's output descriptor, a fingerprint of the function's
 //! tokens (editing the function retires its old entries), the inputs and state as sent (ids,
-//! properties and values), the resolved outputs, the triggering inputs (so `triggered_id` stays
-//! right) and the values of the `memoize_by` parts (`"session"`: the session id;
-//! `"header:<name>"`, `"cookie:<name>"`: that header or cookie, absent counting as a value of
-//! its own). With `"session"` and no session (sessions off), the call runs unmemoized.
+//! properties and values) and the values of the `memoize_by` parts (`"session"`: the session
+//! id; `"header:<name>"`, `"cookie:<name>"`: that header or cookie, absent counting as a value
+//! of its own; `"triggered"`: which inputs triggered the call, for callbacks that read
+//! `triggered_id`). The initial call and a later call with the same values share an entry.
+//! With `"session"` and no session (sessions off), the call runs unmemoized.
 //!
 //! What is kept: the output values (outputs left unchanged with `NoUpdate` stay unchanged on a
 //! hit) and the `set_props` side updates. What is not: errors, panics, values made by an
@@ -86,6 +87,9 @@ pub struct Memoize {
 pub enum MemoizeBy {
     /// `"session"`: the session id (the call is not memoized without a session).
     Session,
+    /// `"triggered"`: which inputs triggered the call (for callbacks that read
+    /// `callback_context().triggered_id()`).
+    Triggered,
     /// `"header:<name>"`: that request header (lower-case name).
     Header(&'static str),
     /// `"cookie:<name>"`: that cookie.
