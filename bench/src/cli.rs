@@ -25,6 +25,8 @@ options:
                         (60 to 3600) and report the server's RSS (VmRSS of the processes
                         holding the listening socket) at the start, every minute and at the
                         end, with requests, errors and req/s per minute
+  --hello-exe PATH      run this prebuilt `hello` binary as the rust target instead of
+                        building the example (for comparing commits)
   --note TEXT           a line for the report, e.g. what else ran on the machine (repeatable)
   --write FILE          also write the table, command and date to FILE (markdown): the
                         greeting table at the top, or with --soak the Soak section
@@ -51,6 +53,8 @@ pub struct Options {
     pub soak: Option<Duration>,
     /// Free-text lines for the report (what else ran, ...).
     pub notes: Vec<String>,
+    /// A prebuilt `hello` to run as the Rust target.
+    pub hello_exe: Option<String>,
 }
 
 impl Default for Options {
@@ -65,6 +69,7 @@ impl Default for Options {
             write: None,
             soak: None,
             notes: Vec::new(),
+            hello_exe: None,
         }
     }
 }
@@ -113,6 +118,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, BenchErr
             "--write" => options.write = Some(value("--write")?),
             "--soak" => options.soak = Some(secs(&value("--soak")?, 60, 3600)?),
             "--note" => options.notes.push(value("--note")?),
+            "--hello-exe" => options.hello_exe = Some(value("--hello-exe")?),
             other => return Err(BenchError::Usage(format!("unknown argument {other:?}"))),
         }
     }

@@ -112,19 +112,26 @@ fn write(path: &str, text: &str) -> io::Result<()> {
 }
 
 /// The command line that reproduces this run: `cargo run --release -p dash-bench` plus
-/// `--bin NAME` when given, plus the arguments.
+/// `--bin NAME` when given, plus the arguments, without `--note TEXT` (the notes are lines
+/// of the report already).
 pub fn command(bin: Option<&str>, args: &[String]) -> String {
     let mut command = String::from("cargo run --release -p dash-bench");
     if let Some(bin) = bin {
         command.push_str(" --bin ");
         command.push_str(bin);
     }
-    if !args.is_empty() {
-        command.push_str(" --");
-        for arg in args {
-            command.push(' ');
-            command.push_str(&shell_quote(arg));
+    let mut kept = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--note" {
+            rest.next();
+        } else {
+            kept.push(shell_quote(arg));
         }
+    }
+    if !kept.is_empty() {
+        command.push_str(" -- ");
+        command.push_str(&kept.join(" "));
     }
     command
 }
@@ -218,12 +225,18 @@ mod tests {
 
     #[test]
     fn commands_quote_their_arguments() {
-        let args = ["--write", "docs/b.md", "--note", "cargo build ran", "it's"]
-            .map(String::from)
-            .to_vec();
+        let args = [
+            "--write",
+            "docs/b.md",
+            "--note",
+            "cargo build ran",
+            "it's a b",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(
             command(Some("x"), &args),
-            "cargo run --release -p dash-bench --bin x -- --write docs/b.md --note 'cargo build ran' 'it'\\''s'"
+            "cargo run --release -p dash-bench --bin x -- --write docs/b.md 'it'\\''s a b'"
         );
         assert_eq!(command(None, &[]), "cargo run --release -p dash-bench");
     }

@@ -3,7 +3,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 
-use dash_e2e::app::{free_port, RunningApp};
+use dash_e2e::app::{free_port, workspace_root, RunningApp};
 use dash_e2e::python::{PythonServer, PythonTwin};
 
 use crate::cli::Options;
@@ -56,9 +56,15 @@ impl TargetKind {
     pub fn description(self, options: &Options) -> String {
         let workers = options.workers;
         match self {
-            TargetKind::Rust => "the `hello` example (`cargo build --release -p hello`), \
-                                 dash-runtime on axum with tokio's multi-thread runtime"
-                .to_string(),
+            TargetKind::Rust => match &options.hello_exe {
+                Some(exe) => format!(
+                    "a prebuilt `hello` example (`{exe}`), dash-runtime on axum with tokio's \
+                     multi-thread runtime"
+                ),
+                None => "the `hello` example (`cargo build --release -p hello`), \
+                         dash-runtime on axum with tokio's multi-thread runtime"
+                    .to_string(),
+            },
             TargetKind::Bare => "an axum route in a child process of `dash-bench`, tokio \
                                  multi-thread runtime, that parses the request into a small \
                                  serde struct and builds the same response JSON with \
@@ -116,9 +122,18 @@ pub fn start(kind: TargetKind, options: &Options) -> Result<Running, BenchError>
         message,
     };
     match kind {
-        TargetKind::Rust => RunningApp::start("hello")
-            .map(Running::App)
-            .map_err(|e| failed(e.to_string())),
+        TargetKind::Rust => match &options.hello_exe {
+            // A prebuilt `hello` (e.g. of another commit, for an A/B comparison).
+            Some(exe) => {
+                let port = free_port().map_err(|e| failed(e.to_string()))?;
+                let mut cmd = Command::new(exe);
+                cmd.current_dir(workspace_root());
+                RunningApp::start_command(cmd, port)
+            }
+            None => RunningApp::start("hello"),
+        }
+        .map(Running::App)
+        .map_err(|e| failed(e.to_string())),
         TargetKind::Bare => {
             let exe = std::env::current_exe().map_err(|e| failed(e.to_string()))?;
             let port = free_port().map_err(|e| failed(e.to_string()))?;
