@@ -23,9 +23,11 @@ pub fn default_threads() -> usize {
         .max(8)
 }
 
-/// The default queue length beyond the running calls: four per thread.
+/// The default queue length beyond the running calls: 64 per thread, at least 1024 (what a
+/// burst of page loads needs before answering 503 makes sense; each waiting call holds only
+/// its parsed request).
 pub fn default_queue(threads: usize) -> usize {
-    threads.saturating_mul(4)
+    threads.saturating_mul(64).max(1024)
 }
 
 /// A pool with `threads` concurrent calls and `queue` waiting ones.

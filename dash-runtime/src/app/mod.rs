@@ -191,8 +191,8 @@ impl Dash {
         self
     }
 
-    /// Calls that may wait for a callback thread (otherwise `DASH_CALLBACK_QUEUE`; default 4
-    /// per thread). When every thread is busy and the queue is full, further calls are
+    /// Calls that may wait for a callback thread (otherwise `DASH_CALLBACK_QUEUE`; default 64
+    /// per thread, at least 1024). When every thread is busy and the queue is full, further calls are
     /// answered `503 Service Unavailable` with `Retry-After` instead of piling up.
     pub fn callback_queue(mut self, calls: usize) -> Self {
         self.settings.callback_queue = Some(calls);

@@ -10,7 +10,13 @@ fn name_or_stranger(name: Option<String>) -> String {
         .unwrap_or_else(|| "stranger".to_owned())
 }
 
-#[callback(output = Output("greeting", "children"), inputs = [Input("name", "value")])]
+/// Formatting a string never blocks: `blocking = false` runs it inline, without the hand-off to
+/// a callback thread that a callback doing real work needs.
+#[callback(
+    output = Output("greeting", "children"),
+    inputs = [Input("name", "value")],
+    blocking = false,
+)]
 fn greet(name: Option<String>) -> String {
     format!("Hello, {}!", name_or_stranger(name))
 }
