@@ -3,7 +3,9 @@
 //!
 //! - `dash-bench` (`src/main.rs`): the greeting benchmark and the soak (`--soak SECS`);
 //! - `dash-bench-background` (`src/bin/background.rs`): background callbacks;
-//! - `dash-bench-slow` (`src/bin/slow.rs`): slow synchronous callbacks next to cheap ones.
+//! - `dash-bench-slow` (`src/bin/slow.rs`): slow synchronous callbacks next to cheap ones;
+//! - `dash-bench-store` (`src/bin/store.rs`): server-side data (a 1-million-row frame via
+//!   `dcc.Store` versus `Serverside`, store get/put latency).
 
 pub mod bare;
 pub mod cli;
@@ -17,4 +19,5 @@ pub mod python;
 pub mod report;
 pub mod soak;
 pub mod stats;
+pub mod store;
 pub mod targets;
