@@ -486,7 +486,7 @@ fn delete_keys(prefix: &str) -> usize {
 struct Running {
     app: RunningApp,
     redis_app: Option<String>,
-    _dir: Option<TempDir>,
+    dir: Option<TempDir>,
 }
 
 impl Drop for Running {
@@ -528,7 +528,7 @@ fn start(target: Target, o: &Options) -> Result<Running, Error> {
             Ok(Running {
                 app,
                 redis_app: None,
-                _dir: None,
+                dir: None,
             })
         }
         Target::RustJson | Target::RustEmbedded => {
@@ -540,7 +540,7 @@ fn start(target: Target, o: &Options) -> Result<Running, Error> {
             Ok(Running {
                 app,
                 redis_app: None,
-                _dir: Some(dir),
+                dir: Some(dir),
             })
         }
         Target::RustRedis => {
@@ -552,7 +552,7 @@ fn start(target: Target, o: &Options) -> Result<Running, Error> {
             Ok(Running {
                 app,
                 redis_app: Some(name),
-                _dir: None,
+                dir: None,
             })
         }
         Target::Extensions => {
@@ -562,7 +562,7 @@ fn start(target: Target, o: &Options) -> Result<Running, Error> {
             Ok(Running {
                 app,
                 redis_app: None,
-                _dir: Some(dir),
+                dir: Some(dir),
             })
         }
     }
@@ -774,7 +774,11 @@ fn measure(target: Target, o: &Options) -> Result<Measured, Error> {
             target,
             trips,
             errors,
-            sample,
+            // dash-extensions' reference names the backend's directory: not for the report.
+            sample: match running.dir.as_ref().and_then(|d| d.path().to_str()) {
+                Some(dir) => sample.replace(dir, "<temporary directory>"),
+                None => sample,
+            },
         }),
         Err((message, _)) => Err(Error::Wrong {
             target: label.to_owned(),
