@@ -20,9 +20,11 @@ use super::{now_ms, ttl_ms, Backend, BoxFuture, StoreError};
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS data (
     key        TEXT PRIMARY KEY,
-    value      BLOB NOT NULL,
     expires_at INTEGER NOT NULL,
-    version    INTEGER NOT NULL
+    version    INTEGER NOT NULL,
+    -- Last: SQLite reaches a column after a large value only by walking the value's
+    -- overflow pages, and the version check of a value held in memory reads no value.
+    value      BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS data_expiry ON data(expires_at);
 ";
