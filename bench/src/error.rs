@@ -43,3 +43,48 @@ pub enum BenchError {
         source: io::Error,
     },
 }
+
+/// Everything that can stop one of the scenario binaries (`dash-bench-slow`,
+/// `dash-bench-store`).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A command-line argument was wrong; `usage` is the binary's help text.
+    #[error("{message}\n\n{usage}")]
+    Usage {
+        /// What was wrong.
+        message: String,
+        /// The binary's usage text.
+        usage: &'static str,
+    },
+    /// A target could not be started.
+    #[error("cannot start {target}: {message}")]
+    Start {
+        /// The target's label.
+        target: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A target answered wrongly.
+    #[error("{target}: {message}")]
+    Wrong {
+        /// The target's label.
+        target: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The tokio runtime could not be built.
+    #[error("cannot build the tokio runtime: {0}")]
+    Runtime(#[source] io::Error),
+    /// The results file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// The benchmark's own dash-rs app failed.
+    #[error(transparent)]
+    App(#[from] dash_runtime::Error),
+}

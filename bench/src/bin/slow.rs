@@ -93,24 +93,14 @@ const PAUSE: Duration = Duration::from_secs(1);
 /// The name of the section in the results file (`<!-- dash-bench-slow -->`).
 const SECTION: &str = "slow";
 
-#[derive(Debug, thiserror::Error)]
-enum Error {
-    #[error("{0}\n\n{USAGE}")]
-    Usage(String),
-    #[error("cannot start {target}: {message}")]
-    Start { target: String, message: String },
-    #[error("{target}: {message}")]
-    Wrong { target: String, message: String },
-    #[error("cannot build the tokio runtime: {0}")]
-    Runtime(#[source] std::io::Error),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    App(#[from] dash_runtime::Error),
+type Error = dash_bench::error::RunError;
+
+/// A usage error with this binary's help text.
+fn usage(message: String) -> Error {
+    Error::Usage {
+        message,
+        usage: USAGE,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -207,14 +197,12 @@ fn parse(args: &[String]) -> Result<Option<Options>, Error> {
         let mut value = |name: &str| {
             it.next()
                 .cloned()
-                .ok_or_else(|| Error::Usage(format!("{name} needs a value")))
+                .ok_or_else(|| usage(format!("{name} needs a value")))
         };
         let number = |name: &str, v: String, min: usize, max: usize| -> Result<usize, Error> {
             match v.parse::<usize>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n),
-                _ => Err(Error::Usage(format!(
-                    "{name} takes a number from {min} to {max}"
-                ))),
+                _ => Err(usage(format!("{name} takes a number from {min} to {max}"))),
             }
         };
         match arg.as_str() {
@@ -235,14 +223,14 @@ fn parse(args: &[String]) -> Result<Option<Options>, Error> {
                 let mut targets = Vec::new();
                 for name in value(arg)?.split(',').map(str::trim) {
                     let t = Target::parse(name)
-                        .ok_or_else(|| Error::Usage(format!("unknown target {name:?}")))?;
+                        .ok_or_else(|| usage(format!("unknown target {name:?}")))?;
                     if !targets.contains(&t) {
                         targets.push(t);
                     }
                 }
                 o.targets = targets;
             }
-            other => return Err(Error::Usage(format!("unknown argument {other:?}"))),
+            other => return Err(usage(format!("unknown argument {other:?}"))),
         }
     }
     Ok(Some(o))

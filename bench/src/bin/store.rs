@@ -179,24 +179,14 @@ const SIZES: [usize; 3] = [1_000, 1_000_000, 100_000_000];
 /// TTL of the values the latency runs write (they are deleted right after).
 const LATENCY_TTL: Duration = Duration::from_secs(600);
 
-#[derive(Debug, thiserror::Error)]
-enum Error {
-    #[error("{0}\n\n{USAGE}")]
-    Usage(String),
-    #[error("cannot start {target}: {message}")]
-    Start { target: String, message: String },
-    #[error("{target}: {message}")]
-    Wrong { target: String, message: String },
-    #[error("cannot build the tokio runtime: {0}")]
-    Runtime(#[source] std::io::Error),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    App(#[from] dash_runtime::Error),
+type Error = dash_bench::error::RunError;
+
+/// A usage error with this binary's help text.
+fn usage(message: String) -> Error {
+    Error::Usage {
+        message,
+        usage: USAGE,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,7 +326,7 @@ fn list<T: PartialEq>(value: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T
         if name == "none" {
             continue;
         }
-        let item = parse(name).ok_or_else(|| Error::Usage(format!("unknown name {name:?}")))?;
+        let item = parse(name).ok_or_else(|| usage(format!("unknown name {name:?}")))?;
         if !out.contains(&item) {
             out.push(item);
         }
@@ -361,14 +351,12 @@ fn parse(args: &[String]) -> Result<Option<Options>, Error> {
         let mut value = |name: &str| {
             it.next()
                 .cloned()
-                .ok_or_else(|| Error::Usage(format!("{name} needs a value")))
+                .ok_or_else(|| usage(format!("{name} needs a value")))
         };
         let number = |name: &str, v: String, min: usize, max: usize| -> Result<usize, Error> {
             match v.parse::<usize>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n),
-                _ => Err(Error::Usage(format!(
-                    "{name} takes a number from {min} to {max}"
-                ))),
+                _ => Err(usage(format!("{name} takes a number from {min} to {max}"))),
             }
         };
         match arg.as_str() {
@@ -382,7 +370,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, Error> {
             "--latency" => o.latency = list(&value(arg)?, Backend::parse)?,
             "--note" => o.notes.push(value(arg)?),
             "--write" => o.write = Some(value(arg)?),
-            other => return Err(Error::Usage(format!("unknown argument {other:?}"))),
+            other => return Err(usage(format!("unknown argument {other:?}"))),
         }
     }
     Ok(Some(o))
