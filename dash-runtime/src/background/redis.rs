@@ -336,19 +336,8 @@ impl RedisStore {
         entry: &str,
         worker: &str,
     ) -> Result<bool, BackgroundError> {
-        let done: i64 = self
-            .scripts
-            .heartbeat
-            .key(self.key("job", &claim.id))
-            .key(self.stream())
-            .arg(claim.attempt)
-            .arg(claim.ttl_ms)
-            .arg(GROUP)
-            .arg(worker)
-            .arg(entry)
-            .invoke_async(&mut self.conn())
-            .await?;
-        Ok(done == 1)
+        self.on_entry(&self.scripts.heartbeat, claim, entry, worker, None)
+            .await
     }
 
     /// Worker side (shutdown): give a running job back: it is `queued` again and its stream
@@ -359,19 +348,38 @@ impl RedisStore {
         entry: &str,
         worker: &str,
     ) -> Result<bool, BackgroundError> {
-        let done: i64 = self
-            .scripts
-            .release
-            .key(self.key("job", &claim.id))
-            .key(self.stream())
+        // The entry is made to look a day idle, so the next `XAUTOCLAIM` takes it.
+        self.on_entry(
+            &self.scripts.release,
+            claim,
+            entry,
+            worker,
+            Some(86_400_000),
+        )
+        .await
+    }
+
+    /// Run a fenced script on a job and its stream entry of this worker's (`heartbeat`,
+    /// `release`); `true` when the attempt was still the job's latest.
+    async fn on_entry(
+        &self,
+        script: &Script,
+        claim: &Claim,
+        entry: &str,
+        worker: &str,
+        idle_ms: Option<u64>,
+    ) -> Result<bool, BackgroundError> {
+        let mut call = script.key(self.key("job", &claim.id));
+        call.key(self.stream())
             .arg(claim.attempt)
             .arg(claim.ttl_ms)
             .arg(GROUP)
             .arg(worker)
-            .arg(entry)
-            .arg(86_400_000)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(entry);
+        if let Some(idle) = idle_ms {
+            call.arg(idle);
+        }
+        let done: i64 = call.invoke_async(&mut self.conn()).await?;
         Ok(done == 1)
     }
 
