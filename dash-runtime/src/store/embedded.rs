@@ -149,6 +149,56 @@ impl Embedded {
             self.memory.sweep(now);
         }
     }
+
+    /// Write a value to the file, then to memory. With `only_if_expired`, an unexpired value
+    /// under the key is left alone (a lock); returns whether the value was written.
+    async fn write(
+        &self,
+        key: &str,
+        value: Bytes,
+        ttl: Duration,
+        only_if_expired: bool,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let expires_at = now.saturating_add(ttl_ms(ttl));
+        let version: i64 = rand::random();
+        let due = self.sweep_due(now);
+        let (owned, stored) = (key.to_owned(), value.clone());
+        let changed = self
+            .db
+            .call(true, move |conn| {
+                let changed = conn.execute(
+                    "INSERT INTO data (key, value, expires_at, version) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value,
+                         expires_at = excluded.expires_at, version = excluded.version
+                     WHERE ?6 = 0 OR data.expires_at <= ?5",
+                    params![
+                        owned,
+                        &stored[..],
+                        expires_at,
+                        version,
+                        now,
+                        only_if_expired
+                    ],
+                )?;
+                sweep(conn, due, now)?;
+                Ok(changed)
+            })
+            .await?;
+        self.sweep_memory(due, now);
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.memory.insert(
+            key,
+            Entry {
+                value,
+                expires_at,
+                version,
+            },
+        );
+        Ok(true)
+    }
 }
 
 fn sweep(conn: &Connection, due: bool, now: i64) -> rusqlite::Result<()> {
@@ -214,34 +264,7 @@ impl Backend for Embedded {
         value: Bytes,
         ttl: Duration,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            let now = now_ms();
-            let expires_at = now.saturating_add(ttl_ms(ttl));
-            let version: i64 = rand::random();
-            let due = self.sweep_due(now);
-            let (owned, stored) = (key.to_owned(), value.clone());
-            self.db
-                .call(true, move |conn| {
-                    conn.execute(
-                        "INSERT INTO data (key, value, expires_at, version) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT(key) DO UPDATE SET value = excluded.value,
-                             expires_at = excluded.expires_at, version = excluded.version",
-                        params![owned, &stored[..], expires_at, version],
-                    )?;
-                    sweep(conn, due, now)
-                })
-                .await?;
-            self.sweep_memory(due, now);
-            self.memory.insert(
-                key,
-                Entry {
-                    value,
-                    expires_at,
-                    version,
-                },
-            );
-            Ok(())
-        })
+        Box::pin(async move { self.write(key, value, ttl, false).await.map(drop) })
     }
 
     fn put_if_absent<'a>(
@@ -250,40 +273,7 @@ impl Backend for Embedded {
         value: Bytes,
         ttl: Duration,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
-            let now = now_ms();
-            let expires_at = now.saturating_add(ttl_ms(ttl));
-            let version: i64 = rand::random();
-            let due = self.sweep_due(now);
-            let (owned, stored) = (key.to_owned(), value.clone());
-            let changed = self
-                .db
-                .call(true, move |conn| {
-                    let changed = conn.execute(
-                        "INSERT INTO data (key, value, expires_at, version) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT(key) DO UPDATE SET value = excluded.value,
-                             expires_at = excluded.expires_at, version = excluded.version
-                         WHERE data.expires_at <= ?5",
-                        params![owned, &stored[..], expires_at, version, now],
-                    )?;
-                    sweep(conn, due, now)?;
-                    Ok(changed)
-                })
-                .await?;
-            self.sweep_memory(due, now);
-            if changed == 0 {
-                return Ok(false);
-            }
-            self.memory.insert(
-                key,
-                Entry {
-                    value,
-                    expires_at,
-                    version,
-                },
-            );
-            Ok(true)
-        })
+        Box::pin(self.write(key, value, ttl, true))
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
