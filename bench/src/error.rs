@@ -88,3 +88,18 @@ pub enum RunError {
     #[error(transparent)]
     App(#[from] dash_runtime::Error),
 }
+
+/// The exit code of a benchmark binary: success, or the error printed after the program's
+/// name.
+pub fn exit_code(
+    program: &str,
+    result: Result<(), impl std::fmt::Display>,
+) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{program}: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -199,13 +199,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("dash-bench-background: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    dash_bench::error::exit_code("dash-bench-background", result)
 }
 
 /// The app under test (web side, or a worker with `--worker`).

@@ -249,13 +249,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("dash-bench-slow: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    dash_bench::error::exit_code("dash-bench-slow", result)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -389,13 +389,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("dash-bench-store: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    dash_bench::error::exit_code("dash-bench-store", result)
 }
 
 // ---------------------------------------------------------------------------------------
