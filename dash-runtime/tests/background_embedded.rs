@@ -160,8 +160,10 @@ async fn jobs_beyond_the_concurrency_wait_oldest_first() {
                 _ => {}
             }
         }
+        // State reads of five jobs are not one snapshot (a job may finish and the next start
+        // between two reads), so this is only what polling saw; the bound is checked below
+        // by the jobs themselves.
         most_running = most_running.max(running);
-        assert!(running <= 2, "{running} jobs ran at once");
         if done == jobs.len() {
             break;
         }
@@ -169,6 +171,12 @@ async fn jobs_beyond_the_concurrency_wait_oldest_first() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     println!("started in the order {started_order:?}; at most {most_running} at once");
+    let most = most_in_flight("emb-bounded");
+    println!("the jobs saw at most {most} of them running at once");
+    assert_eq!(
+        most, 2,
+        "worker_concurrency(2) runs two jobs at once, never more"
+    );
     assert_eq!(&started_order[2..], [2, 3, 4]);
     for (body, s) in &jobs {
         let (status, last, _) = app.poll_to_end(s, body).await;

@@ -35,6 +35,50 @@ pub fn count_run(label: &str) -> u32 {
     *n
 }
 
+/// Jobs of each group running right now and the most seen at once; a label's group is the
+/// label without its last `-` part (`emb-bounded-3` is in `emb-bounded`).
+static IN_FLIGHT: Mutex<Option<HashMap<String, (u32, u32)>>> = Mutex::new(None);
+
+fn group_of(label: &str) -> &str {
+    label.rsplit_once('-').map_or(label, |(group, _)| group)
+}
+
+/// Counts a job of `label`'s group as running until it is dropped (also on cancel or panic).
+pub struct InFlight(String);
+
+impl InFlight {
+    pub fn enter(label: &str) -> InFlight {
+        let group = group_of(label).to_owned();
+        let mut all = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+        let (now, most) = all
+            .get_or_insert_with(HashMap::new)
+            .entry(group.clone())
+            .or_insert((0, 0));
+        *now += 1;
+        *most = (*most).max(*now);
+        InFlight(group)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut all = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((now, _)) = all.as_mut().and_then(|m| m.get_mut(&self.0)) {
+            *now = now.saturating_sub(1);
+        }
+    }
+}
+
+/// The most jobs of `group` that ran at the same moment, as the jobs themselves saw it.
+pub fn most_in_flight(group: &str) -> u32 {
+    IN_FLIGHT
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .and_then(|m| m.get(group))
+        .map_or(0, |(_, most)| *most)
+}
+
 pub fn runs(label: &str) -> u32 {
     RUNS.lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -63,6 +107,7 @@ async fn stepper(
     pause_ms: u64,
 ) -> Result<String, Cancelled> {
     count_run(&label);
+    let _running = InFlight::enter(&label);
     for step in 1..=steps {
         progress.sleep(Duration::from_millis(pause_ms)).await?;
         progress.set((step, steps));
