@@ -38,6 +38,7 @@ pub mod memo;
 pub(crate) mod observability;
 pub mod pages;
 pub mod patch;
+pub(crate) mod private_files;
 pub mod protocol;
 pub mod registry;
 pub mod server;

@@ -16,6 +16,7 @@
 //!
 //! The file is created with mode 0600 in a directory created with mode 0700 (Unix).
 
+use crate::private_files::{create_private_dir, create_private_file};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,28 +76,6 @@ pub(crate) fn default_path(cache_dir: &Path, app_name: &str) -> PathBuf {
     cache_dir
         .join("background")
         .join(format!("{app_name}.sqlite3"))
-}
-
-/// Create `dir` (and missing parents) readable by this user only.
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// Create the database file, readable by this user only, unless it exists.
-pub(crate) fn create_private_file(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 /// Files written by earlier versions lack `jobs.released`: add it.

@@ -97,7 +97,6 @@ pub use crate::callback::job::{
 pub use error::BackgroundError;
 pub use record::{JobInfo, JobState};
 
-pub(crate) use embedded::{create_private_dir, create_private_file};
 pub(crate) use requests::{cancel_requested, JobRequest};
 
 use crate::registry::Registry;

@@ -61,9 +61,9 @@ impl Db {
         let describe = format!("embedded {}", path.display());
         let err = |e: &dyn std::fmt::Display| StoreError::unavailable(&describe, e);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::background::create_private_dir(dir).map_err(|e| err(&e))?;
+            crate::private_files::create_private_dir(dir).map_err(|e| err(&e))?;
         }
-        crate::background::create_private_file(path).map_err(|e| err(&e))?;
+        crate::private_files::create_private_file(path).map_err(|e| err(&e))?;
         let connect = || -> rusqlite::Result<Connection> {
             let conn = Connection::open(path)?;
             conn.busy_timeout(Duration::from_secs(30))?;
