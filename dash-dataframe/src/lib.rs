@@ -7,8 +7,15 @@
 //! - [`columns`]: a `DataFrame` as DataTable `columns` and `data`.
 //! - [`DataFrameTable`]: the component, whose callbacks register themselves.
 
+mod aio;
 pub mod columns;
 pub mod filter;
 pub mod js;
 pub mod query;
 mod udf;
+
+pub use aio::{
+    put_frame, AioId, DataFrameTable, SortMode, Source, SourceError, SourceRef, COMPONENT, STORE_PREFIX,
+};
+#[doc(hidden)]
+pub use aio::SourceData;

@@ -216,10 +216,12 @@ mod tests {
             one("({a} = {b})"),
             cmp(col("a"), RelOp::Eq, Case::Default, col("b"))
         );
+        // As in DataTable: `=` then the bare value `=5`; `== 5` leaves a stray `5`.
         assert_eq!(
-            one("{a} == 5"),
+            one("{a} ==5"),
             cmp(col("a"), RelOp::Eq, Case::Default, text("=5"))
         );
+        assert!(parse("{a} == 5").is_err());
     }
 
     #[test]
