@@ -8,10 +8,10 @@ use std::fmt;
 /// ```
 /// use dash_dataframe::filter::{parse, ParseErrorKind};
 ///
-/// let err = parse("{price} > ").unwrap_err();
-/// assert_eq!(err.position, 9);
+/// let err = parse("{price} > 5 ").unwrap_err();
+/// assert_eq!(err.position, 11);
 /// assert!(matches!(err.kind, ParseErrorKind::TrailingWhitespace));
-/// assert_eq!(err.to_string(), "trailing whitespace (DataTable rejects it) at character 9");
+/// assert_eq!(err.to_string(), "trailing whitespace (DataTable rejects it) at character 11");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} at character {position}")]
