@@ -76,7 +76,7 @@ pub enum Source {
     /// A polars `LazyFrame`, run for every page (its plan: an in-memory frame, a
     /// `scan_parquet`, ...). It is kept in this process under the table's `aio_id`, so every
     /// web process must build the layout that holds it (a static layout does).
-    Lazy(LazyFrame),
+    Lazy(Box<LazyFrame>),
     /// A frame in the app's data store under `dataframe:<name>` (put there with
     /// [`put_frame`]): every process of the app sees it.
     Stored(String),
@@ -91,13 +91,13 @@ impl Source {
 
 impl From<LazyFrame> for Source {
     fn from(lf: LazyFrame) -> Self {
-        Source::Lazy(lf)
+        Source::Lazy(Box::new(lf))
     }
 }
 
 impl From<DataFrame> for Source {
     fn from(df: DataFrame) -> Self {
-        Source::Lazy(df.lazy())
+        Source::Lazy(Box::new(df.lazy()))
     }
 }
 
@@ -299,7 +299,7 @@ impl IntoComponent for DataFrameTable {
                 registry()
                     .write()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .insert(self.aio_id.clone(), lf);
+                    .insert(self.aio_id.clone(), *lf);
                 SourceRef::Registered {
                     aio_id: self.aio_id.clone(),
                 }
@@ -481,7 +481,10 @@ async fn refresh(
     .page(count(page_current, 0), count(page_size, DEFAULT_PAGE_SIZE));
     let with_columns = callback_context().is_none_or(|ctx| {
         let ids = ctx.triggered_prop_ids();
-        ids.is_empty() || ids.iter().any(|p| p.contains("\"subcomponent\":\"source\""))
+        ids.is_empty()
+            || ids
+                .iter()
+                .any(|p| p.contains("\"subcomponent\":\"source\""))
     });
     let answer = tokio::task::spawn_blocking(move || {
         let cols = if with_columns {

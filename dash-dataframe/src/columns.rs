@@ -119,7 +119,12 @@ fn two_decimals(s: &Series) -> bool {
         return false;
     };
     let mut any_fraction = false;
-    for v in f.iter().flatten().filter(|v| v.is_finite()).take(FORMAT_SAMPLE) {
+    for v in f
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .take(FORMAT_SAMPLE)
+    {
         let cents = v * 100.0;
         if (cents - cents.round()).abs() > 1e-6 * cents.abs().max(1.0) {
             return false;
@@ -248,7 +253,9 @@ impl Serialize for Row<'_> {
         for (name, cells) in r.names.iter().zip(&r.cells) {
             let i = self.row;
             match cells {
-                Cells::Float(c) => map.serialize_entry(name, &c.get(i).filter(|v| v.is_finite()))?,
+                Cells::Float(c) => {
+                    map.serialize_entry(name, &c.get(i).filter(|v| v.is_finite()))?
+                }
                 Cells::Int(c) => map.serialize_entry(name, &c.get(i))?,
                 Cells::UInt(c) => map.serialize_entry(name, &c.get(i))?,
                 Cells::Bool(c) => map.serialize_entry(name, &c.get(i))?,

@@ -12,20 +12,14 @@ use std::sync::OnceLock;
 pub fn is_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n'
-            | '\u{0B}'
-            | '\u{0C}'
-            | '\r'
-            | ' '
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}'
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
     )
 }
 
@@ -175,7 +169,7 @@ pub fn number_to_string(v: f64) -> String {
             out.push_str(&digits[1..]);
         }
         out.push('e');
-        out.push(if n - 1 >= 0 { '+' } else { '-' });
+        out.push(if n > 0 { '+' } else { '-' });
         out.push_str(&(n - 1).abs().to_string());
     }
     out
@@ -199,7 +193,7 @@ pub fn is_prime(c: f64) -> bool {
     if c == 2.0 {
         return true;
     }
-    if !(c >= 2.0) || c % 2.0 == 0.0 {
+    if c.is_nan() || c < 2.0 || c % 2.0 == 0.0 {
         return false;
     }
     if c.fract() != 0.0 {
@@ -407,7 +401,10 @@ mod tests {
             normalize_date("2020-01-01 9").as_deref(),
             Some("2020-01-01 09")
         );
-        assert_eq!(normalize_date("-0044-03-15").as_deref(), Some("-0044-03-15"));
+        assert_eq!(
+            normalize_date("-0044-03-15").as_deref(),
+            Some("-0044-03-15")
+        );
         assert_eq!(
             normalize_date("junk\n2020-01-01").as_deref(),
             Some("2020-01-01")

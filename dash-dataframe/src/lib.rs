@@ -14,8 +14,9 @@ pub mod js;
 pub mod query;
 mod udf;
 
-pub use aio::{
-    put_frame, AioId, DataFrameTable, SortMode, Source, SourceError, SourceRef, COMPONENT, STORE_PREFIX,
-};
 #[doc(hidden)]
 pub use aio::SourceData;
+pub use aio::{
+    put_frame, AioId, DataFrameTable, SortMode, Source, SourceError, SourceRef, COMPONENT,
+    STORE_PREFIX,
+};

@@ -237,9 +237,7 @@ pub fn sort(lf: LazyFrame, sort_by: &[SortBy], schema: &Schema) -> LazyFrame {
 /// A float column with NaN and infinities as `null` (what JSON makes of them).
 fn finite(e: Expr) -> Expr {
     let e = e.cast(DataType::Float64);
-    when(e.clone().is_finite())
-        .then(e)
-        .otherwise(null_f64())
+    when(e.clone().is_finite()).then(e).otherwise(null_f64())
 }
 
 fn null_f64() -> Expr {
@@ -274,7 +272,10 @@ enum Side {
     Undefined,
     Num(f64),
     Str(String),
-    Col { view: Expr, kind: Kind },
+    Col {
+        view: Expr,
+        kind: Kind,
+    },
 }
 
 fn side(operand: &Operand, schema: &Schema) -> Side {

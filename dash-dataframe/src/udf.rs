@@ -100,9 +100,7 @@ where
             let out: BooleanChunked = s
                 .str()?
                 .iter()
-                .map(|v| {
-                    Some(v.is_some_and(|v| if constant_first { f(k, v) } else { f(v, k) }))
-                })
+                .map(|v| Some(v.is_some_and(|v| if constant_first { f(k, v) } else { f(v, k) })))
                 .collect();
             Ok(finish(c.name(), out))
         },

@@ -62,7 +62,10 @@ async fn post(router: &Router, body: &Value) -> (StatusCode, Value) {
     let resp = router.clone().oneshot(req).await.expect("answer");
     let status = resp.status();
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn id(sub: &str, aio: &str) -> Value {
@@ -86,7 +89,9 @@ struct Call<'a> {
 
 impl Call<'_> {
     fn body(&self) -> Value {
-        let m = |sub: &str| format!(r#"{{"aio_id":["MATCH"],"component":"DataFrameAIO","subcomponent":"{sub}"}}"#);
+        let m = |sub: &str| {
+            format!(r#"{{"aio_id":["MATCH"],"component":"DataFrameAIO","subcomponent":"{sub}"}}"#)
+        };
         let output = format!(
             "..{t}.data...{t}.columns...{t}.page_count...{c}.children...{g}.children..",
             t = m("table"),
@@ -162,7 +167,10 @@ async fn the_layout_carries_the_ids_and_custom_actions() {
         .iter()
         .find(|c| c["type"] == "DataTable")
         .expect("a DataTable");
-    assert_eq!(table["props"]["id"], json!({"component": "DataFrameAIO", "subcomponent": "table", "aio_id": "x"}));
+    assert_eq!(
+        table["props"]["id"],
+        json!({"component": "DataFrameAIO", "subcomponent": "table", "aio_id": "x"})
+    );
     for action in ["page_action", "sort_action", "filter_action"] {
         assert_eq!(table["props"][action], "custom");
     }
@@ -180,17 +188,33 @@ async fn first_page_then_paging_sorting_and_filtering() {
     let (router, _) = app().await;
     let first = answer(&router, &sales_call()).await;
     let t = key("table", "sales");
-    assert_eq!(column(&first, "sales", "units"), [json!(10), json!(60), json!(30)]);
+    assert_eq!(
+        column(&first, "sales", "units"),
+        [json!(10), json!(60), json!(30)]
+    );
     assert_eq!(first[&t]["page_count"], 3);
     assert_eq!(first[key("count", "sales")]["children"], "7 rows");
     assert_eq!(first[key("message", "sales")]["children"], "");
-    let cols = first[&t]["columns"].as_array().expect("columns on the first call");
-    assert_eq!(cols[1], json!({"name": "units", "id": "units", "type": "numeric"}));
+    let cols = first[&t]["columns"]
+        .as_array()
+        .expect("columns on the first call");
+    assert_eq!(
+        cols[1],
+        json!({"name": "units", "id": "units", "type": "numeric"})
+    );
     assert_eq!(cols[2]["format"], json!({"specifier": ",.2f"}));
     assert_eq!(cols[0]["type"], "text");
 
     // Page 3 of 3 holds the seventh row; columns are not resent.
-    let last = answer(&router, &Call { page: 2, changed: "page_current", ..sales_call() }).await;
+    let last = answer(
+        &router,
+        &Call {
+            page: 2,
+            changed: "page_current",
+            ..sales_call()
+        },
+    )
+    .await;
     assert_eq!(column(&last, "sales", "units"), [json!(70)]);
     assert!(last[&t].get("columns").is_none(), "{last}");
 
@@ -204,13 +228,23 @@ async fn first_page_then_paging_sorting_and_filtering() {
         },
     )
     .await;
-    assert_eq!(column(&sorted, "sales", "region"), ["East", "North", "North"]);
-    assert_eq!(column(&sorted, "sales", "units"), [json!(30), json!(70), json!(55)]);
+    assert_eq!(
+        column(&sorted, "sales", "region"),
+        ["East", "North", "North"]
+    );
+    assert_eq!(
+        column(&sorted, "sales", "units"),
+        [json!(30), json!(70), json!(55)]
+    );
 
     // The two-clause filter of the issue's explorer check.
     let filtered = answer(
         &router,
-        &Call { filter: r#"{region} eq "North" && {units} > 50"#, changed: "filter_query", ..sales_call() },
+        &Call {
+            filter: r#"{region} eq "North" && {units} > 50"#,
+            changed: "filter_query",
+            ..sales_call()
+        },
     )
     .await;
     assert_eq!(column(&filtered, "sales", "units"), [json!(55), json!(70)]);
@@ -219,7 +253,11 @@ async fn first_page_then_paging_sorting_and_filtering() {
     // A filter DataTable's column boxes write (`s` prefixes).
     let boxes = answer(
         &router,
-        &Call { filter: "{region} scontains ou && {price} s> 5", changed: "filter_query", ..sales_call() },
+        &Call {
+            filter: "{region} scontains ou && {price} s> 5",
+            changed: "filter_query",
+            ..sales_call()
+        },
     )
     .await;
     assert_eq!(column(&boxes, "sales", "units"), [json!(5)]);
@@ -230,19 +268,39 @@ async fn an_invalid_query_leaves_the_rows_and_explains() {
     let (router, _) = app().await;
     let resp = answer(
         &router,
-        &Call { filter: "{units} > ", changed: "filter_query", ..sales_call() },
+        &Call {
+            filter: "{units} > ",
+            changed: "filter_query",
+            ..sales_call()
+        },
     )
     .await;
     let t = key("table", "sales");
     assert!(resp.get(&t).is_none(), "rows unchanged: {resp}");
     assert!(resp.get(key("count", "sales")).is_none());
-    let message = resp[key("message", "sales")]["children"].as_str().expect("message");
+    let message = resp[key("message", "sales")]["children"]
+        .as_str()
+        .expect("message");
     assert!(message.starts_with("Invalid filter query:"), "{message}");
     assert!(message.contains("character 10"), "{message}");
-    let resp = answer(&router, &Call { filter: "{units} gt", ..sales_call() }).await;
+    let resp = answer(
+        &router,
+        &Call {
+            filter: "{units} gt",
+            ..sales_call()
+        },
+    )
+    .await;
     assert!(resp.get(&t).is_none());
     // A value the column cannot hold is no error: no rows.
-    let resp = answer(&router, &Call { filter: "{units} > abc", ..sales_call() }).await;
+    let resp = answer(
+        &router,
+        &Call {
+            filter: "{units} > abc",
+            ..sales_call()
+        },
+    )
+    .await;
     assert_eq!(resp[key("count", "sales")]["children"], "0 rows");
     assert_eq!(resp[key("message", "sales")]["children"], "");
 }
@@ -257,9 +315,13 @@ async fn a_stored_source_and_a_gone_one() {
         ..sales_call()
     };
     let gone = answer(&router, &call).await;
-    let message = gone[key("message", "kept")]["children"].as_str().expect("message");
+    let message = gone[key("message", "kept")]["children"]
+        .as_str()
+        .expect("message");
     assert!(message.contains("is gone"), "{message}");
-    put_frame(&store, "kept", sales().head(Some(3)), None).await.expect("put");
+    put_frame(&store, "kept", sales().head(Some(3)), None)
+        .await
+        .expect("put");
     let resp = answer(&router, &call).await;
     assert_eq!(resp[key("count", "kept")]["children"], "3 rows");
     assert_eq!(resp[key("table", "kept")]["page_count"], 2);
@@ -280,7 +342,10 @@ async fn the_app_swaps_the_source_through_a_serverside_frame() {
     .await;
     assert_eq!(status, StatusCode::OK, "{swapped}");
     let ss_key = swapped["response"][key("source", "sales")]["data"].clone();
-    assert!(ss_key.as_str().is_some_and(|k| k.starts_with("dash-ss:")), "{swapped}");
+    assert!(
+        ss_key.as_str().is_some_and(|k| k.starts_with("dash-ss:")),
+        "{swapped}"
+    );
 
     let resp = answer(
         &router,
@@ -295,11 +360,19 @@ async fn the_app_swaps_the_source_through_a_serverside_frame() {
     assert_eq!(column(&resp, "sales", "region"), ["South", "South"]);
     assert_eq!(column(&resp, "sales", "units"), [json!(60), json!(5)]);
     assert_eq!(resp[key("count", "sales")]["children"], "2 rows");
-    assert!(resp[key("table", "sales")]["columns"].is_array(), "a new source resends columns");
+    assert!(
+        resp[key("table", "sales")]["columns"].is_array(),
+        "a new source resends columns"
+    );
     // The next page request carries the same key and reads the frame from the store again.
     let again = answer(
         &router,
-        &Call { source: ss_key, filter: "{units} < 10", changed: "filter_query", ..sales_call() },
+        &Call {
+            source: ss_key,
+            filter: "{units} < 10",
+            changed: "filter_query",
+            ..sales_call()
+        },
     )
     .await;
     assert_eq!(column(&again, "sales", "units"), [json!(5)]);

@@ -10,25 +10,8 @@ use polars::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn frame() -> DataFrame {
-    let days = |d: &[Option<i32>]| {
-        Series::new("d".into(), d)
-            .cast(&DataType::Date)
-            .expect("dates")
-    };
-    let mut df = df!(
-        "id" => [0i64, 1, 2, 3, 4, 5, 6, 7],
-        "name" => [Some("Apple"), Some("banana"), None, Some(""), Some("apple pie"), Some("Cherry"), Some("5"), Some("10")],
-        "n" => [Some(1.5), Some(2.0), None, Some(-3.0), Some(f64::NAN), Some(15.0), Some(5.0), Some(0.0)],
-        "i" => [Some(7i64), Some(2), Some(3), None, Some(-3), Some(4), Some(5), Some(11)],
-        "s" => [Some("5"), Some("5.0"), Some(" 5 "), Some("abc"), Some(""), None, Some("0x5"), Some("2020-01-15")],
-        "b" => [Some(true), Some(false), None, Some(true), Some(false), Some(true), None, Some(false)],
-    )
-    .expect("frame");
-    let d = days(&[Some(18262), Some(18293), None, Some(18628), Some(18262), Some(0), Some(-1), Some(19000)]);
-    df.with_column(d.with_name("d".into()).into_column()).expect("d");
-    df
-}
+mod support;
+use support::frame;
 
 fn ids(query: &str) -> Vec<i64> {
     ids_of(&frame(), query)
@@ -46,18 +29,38 @@ fn ids_of(df: &DataFrame, query: &str) -> Vec<i64> {
 #[test]
 fn equality_follows_javascript() {
     assert_eq!(ids("{i} eq 5"), [6]);
-    assert_eq!(ids("{i} = \"5\""), [6], "numeric strings compare as numbers");
-    assert_eq!(ids("{s} eq 5"), [0, 1, 2, 6], "\"5\", \"5.0\", \" 5 \", \"0x5\"");
+    assert_eq!(
+        ids("{i} = \"5\""),
+        [6],
+        "numeric strings compare as numbers"
+    );
+    assert_eq!(
+        ids("{s} eq 5"),
+        [0, 1, 2, 6],
+        "\"5\", \"5.0\", \" 5 \", \"0x5\""
+    );
     assert_eq!(ids("{s} eq \"abc\""), [3]);
     assert_eq!(ids("{name} eq apple"), Vec::<i64>::new());
     assert_eq!(ids("{name} ieq apple"), [0]);
     assert_eq!(ids("{name} seq Apple"), [0]);
     assert_eq!(ids("{name} eq \"\""), [3]);
-    assert_eq!(ids("{b} eq true"), Vec::<i64>::new(), "a boolean never equals text");
+    assert_eq!(
+        ids("{b} eq true"),
+        Vec::<i64>::new(),
+        "a boolean never equals text"
+    );
     assert_eq!(ids("{b} ieq TRUE"), [0, 3, 5]);
-    assert_eq!(ids("{n} eq {i}"), [1, 6], "2 = 2, 5 = 5; NaN is null in JSON");
+    assert_eq!(
+        ids("{n} eq {i}"),
+        [1, 6],
+        "2 = 2, 5 = 5; NaN is null in JSON"
+    );
     assert_eq!(ids("{n} eq {nope}"), Vec::<i64>::new());
-    assert_eq!(ids("{name} eq {name}"), [0, 1, 2, 3, 4, 5, 6, 7], "null === null");
+    assert_eq!(
+        ids("{name} eq {name}"),
+        [0, 1, 2, 3, 4, 5, 6, 7],
+        "null === null"
+    );
     assert_eq!(ids("{d} eq 2020-01-01"), [0, 4], "dates are their ISO text");
 }
 
@@ -65,21 +68,41 @@ fn equality_follows_javascript() {
 fn inequality_is_strict() {
     assert_eq!(ids("{i} ne 5"), [0, 1, 2, 3, 4, 5, 7], "null !== 5");
     assert_eq!(ids("{i} ne \"5\""), [0, 1, 2, 3, 4, 5, 6, 7], "5 !== \"5\"");
-    assert_eq!(ids("{name} ine APPLE"), [1, 3, 4, 5, 6, 7], "null never matches an i op");
+    assert_eq!(
+        ids("{name} ine APPLE"),
+        [1, 3, 4, 5, 6, 7],
+        "null never matches an i op"
+    );
 }
 
 #[test]
 fn ordering_follows_javascript() {
-    assert_eq!(ids("{n} < 2"), [0, 2, 3, 4, 7], "null is 0, NaN (null in JSON) too");
+    assert_eq!(
+        ids("{n} < 2"),
+        [0, 2, 3, 4, 7],
+        "null is 0, NaN (null in JSON) too"
+    );
     assert_eq!(ids("{n} > 2"), [5, 6]);
     assert_eq!(ids("{n} >= 2"), [1, 5, 6]);
     assert_eq!(ids("{n} le -3"), [3]);
     assert_eq!(ids("{i} gt 4"), [0, 6, 7]);
     assert_eq!(ids("{i} lt 0"), [4]);
     assert_eq!(ids("{s} < 1"), [4, 5], "\"\" and null are 0; abc is NaN");
-    assert_eq!(ids("{name} < \"b\""), [0, 3, 4, 5, 6, 7], "strings compare as strings; null < \"b\" is 0 < NaN");
-    assert_eq!(ids("{name} < 6"), [2, 3, 6], "text and a number: numbers (null, \"\" are 0)");
-    assert_eq!(ids("{i} ilt 3"), [1, 4, 7], "i: as text, \"-3\" and \"11\" sort before \"3\"");
+    assert_eq!(
+        ids("{name} < \"b\""),
+        [0, 3, 4, 5, 6, 7],
+        "strings compare as strings; null < \"b\" is 0 < NaN"
+    );
+    assert_eq!(
+        ids("{name} < 6"),
+        [2, 3, 6],
+        "text and a number: numbers (null, \"\" are 0)"
+    );
+    assert_eq!(
+        ids("{i} ilt 3"),
+        [1, 4, 7],
+        "i: as text, \"-3\" and \"11\" sort before \"3\""
+    );
     assert_eq!(ids("{d} > 2020-12-31"), [3, 7]);
     assert_eq!(ids("{b} > 0"), [0, 3, 5]);
     assert_eq!(ids("5 < {i}"), [0, 7]);
@@ -90,7 +113,11 @@ fn contains_needs_a_string() {
     assert_eq!(ids("{name} contains pp"), [0, 4]);
     assert_eq!(ids("{name} icontains APP"), [0, 4]);
     assert_eq!(ids("{name} contains \"\""), [0, 1, 3, 4, 5, 6, 7]);
-    assert_eq!(ids("{n} contains 5"), Vec::<i64>::new(), "number and number: never");
+    assert_eq!(
+        ids("{n} contains 5"),
+        Vec::<i64>::new(),
+        "number and number: never"
+    );
     assert_eq!(ids("{n} contains \"5\""), [0, 5, 6], "1.5, 15, 5 as text");
     assert_eq!(ids("{b} contains \"ru\""), [0, 3, 5]);
     assert_eq!(ids("{d} contains \"-01-\""), [0, 3, 4, 5, 7]);
@@ -99,10 +126,18 @@ fn contains_needs_a_string() {
 #[test]
 fn datestartswith_normalises() {
     assert_eq!(ids("{d} datestartswith 2020"), [0, 1, 4]);
-    assert_eq!(ids("{d} datestartswith 2020-1"), [0, 4], "2020-1 is 2020-01");
+    assert_eq!(
+        ids("{d} datestartswith 2020-1"),
+        [0, 4],
+        "2020-1 is 2020-01"
+    );
     assert_eq!(ids("{d} datestartswith \"1969-12\""), [6]);
     assert_eq!(ids("{s} datestartswith 2020-01-15"), [7]);
-    assert_eq!(ids("{s} datestartswith 5"), Vec::<i64>::new(), "5 is no date");
+    assert_eq!(
+        ids("{s} datestartswith 5"),
+        Vec::<i64>::new(),
+        "5 is no date"
+    );
     assert_eq!(ids("{d} datestartswith nonsense"), Vec::<i64>::new());
     assert_eq!(ids("{i} datestartswith 7"), Vec::<i64>::new());
 }
@@ -151,7 +186,10 @@ fn sorting_puts_nulls_last_both_ways() {
     assert_eq!(sorted(vec![SortBy::desc("n")]), [5, 6, 1, 0, 7, 3, 2, 4]);
     assert_eq!(sorted(vec![SortBy::asc("name")]), [3, 7, 6, 0, 5, 4, 1, 2]);
     // Ties keep their order; the second key breaks them.
-    assert_eq!(sorted(vec![SortBy::desc("b"), SortBy::asc("i")]), [5, 0, 3, 4, 1, 7, 2, 6]);
+    assert_eq!(
+        sorted(vec![SortBy::desc("b"), SortBy::asc("i")]),
+        [5, 0, 3, 4, 1, 7, 2, 6]
+    );
     assert_eq!(sorted(vec![SortBy::asc("nope")]), [0, 1, 2, 3, 4, 5, 6, 7]);
     let dir: Vec<SortBy> =
         serde_json::from_value(serde_json::json!([{"column_id": "i", "direction": "none"}]))
@@ -177,14 +215,19 @@ fn paging_edges() {
     let p = page(0, 3, "{i} > 100");
     assert_eq!((p.frame.height(), p.total_rows, p.page_count), (0, 0, 1));
     let p = page(1, 0, "");
-    assert_eq!((p.frame.height(), p.page_count), (1, 8), "page_size 0 acts as 1");
+    assert_eq!(
+        (p.frame.height(), p.page_count),
+        (1, 8),
+        "page_size 0 acts as 1"
+    );
     let p = page(usize::MAX, usize::MAX, "");
     assert_eq!(p.frame.height(), 0);
 }
 
 #[test]
 fn temporal_values_go_out_as_text() {
-    let data = serde_json::to_value(records(&frame().head(Some(1))).expect("records")).expect("json");
+    let data =
+        serde_json::to_value(records(&frame().head(Some(1))).expect("records")).expect("json");
     assert_eq!(data[0]["d"], "2020-01-01");
     assert_eq!(data[0]["n"], 1.5);
     let nan = serde_json::to_value(records(&frame().slice(4, 1)).expect("records")).expect("json");
@@ -275,7 +318,12 @@ fn eval(row: &serde_json::Map<String, Value>, f: &Filter) -> bool {
                 Test::Prime => num.is_some_and(js::is_prime),
             }
         }
-        Filter::Compare { left, op, case, right } => {
+        Filter::Compare {
+            left,
+            op,
+            case,
+            right,
+        } => {
             let (l, r) = (resolve(row, left), resolve(row, right));
             let i = *case == Case::Insensitive;
             let upper = |v: &J| to_str(v).map(|s| js::upper(&s));
@@ -302,7 +350,9 @@ fn eval(row: &serde_json::Map<String, Value>, f: &Filter) -> bool {
                 }
                 RelOp::Ne => !strict(&l, &r),
                 RelOp::Lt | RelOp::Le | RelOp::Gt | RelOp::Ge => match (&l, &r) {
-                    (J::V(Value::String(a)), J::V(Value::String(b))) => cmp(a.as_str().cmp(b.as_str())),
+                    (J::V(Value::String(a)), J::V(Value::String(b))) => {
+                        cmp(a.as_str().cmp(b.as_str()))
+                    }
                     _ => match (to_number(&l), to_number(&r)) {
                         (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(cmp),
                         _ => false,
@@ -313,7 +363,10 @@ fn eval(row: &serde_json::Map<String, Value>, f: &Filter) -> bool {
                     !nullish(&l)
                         && !nullish(&r)
                         && (stringy(&l) || stringy(&r))
-                        && match (if i { upper(&l) } else { to_str(&l) }, if i { upper(&r) } else { to_str(&r) }) {
+                        && match (
+                            if i { upper(&l) } else { to_str(&l) },
+                            if i { upper(&r) } else { to_str(&r) },
+                        ) {
                             (Some(a), Some(b)) => a.contains(&b),
                             _ => false,
                         }
@@ -321,7 +374,9 @@ fn eval(row: &serde_json::Map<String, Value>, f: &Filter) -> bool {
                 RelOp::DateStartsWith => {
                     let date = |v: &J| match v {
                         J::V(Value::String(s)) => js::normalize_date(s),
-                        J::V(Value::Number(n)) => n.as_f64().and_then(|n| js::normalize_date(&js::number_to_string(n))),
+                        J::V(Value::Number(n)) => n
+                            .as_f64()
+                            .and_then(|n| js::normalize_date(&js::number_to_string(n))),
                         _ => None,
                     };
                     matches!((date(&l), date(&r)), (Some(a), Some(b)) if a.starts_with(&b))
@@ -352,16 +407,36 @@ fn operand() -> impl Strategy<Value = Operand> {
 }
 
 fn leaf() -> impl Strategy<Value = Filter> {
-    let ops = vec![RelOp::Eq, RelOp::Ne, RelOp::Lt, RelOp::Le, RelOp::Gt, RelOp::Ge, RelOp::Contains, RelOp::DateStartsWith];
+    let ops = vec![
+        RelOp::Eq,
+        RelOp::Ne,
+        RelOp::Lt,
+        RelOp::Le,
+        RelOp::Gt,
+        RelOp::Ge,
+        RelOp::Contains,
+        RelOp::DateStartsWith,
+    ];
     let cases = vec![Case::Default, Case::Sensitive, Case::Insensitive];
     prop_oneof![
-        (operand(), prop::sample::select(ops), prop::sample::select(cases), operand()).prop_map(|(left, op, case, right)| Filter::Compare {
-            left,
-            op,
-            case: if op == RelOp::DateStartsWith { Case::Default } else { case },
-            right,
-        }),
-        (operand(), prop::sample::select(Test::ALL.to_vec())).prop_map(|(operand, test)| Filter::Is { operand, test }),
+        (
+            operand(),
+            prop::sample::select(ops),
+            prop::sample::select(cases),
+            operand()
+        )
+            .prop_map(|(left, op, case, right)| Filter::Compare {
+                left,
+                op,
+                case: if op == RelOp::DateStartsWith {
+                    Case::Default
+                } else {
+                    case
+                },
+                right,
+            }),
+        (operand(), prop::sample::select(Test::ALL.to_vec()))
+            .prop_map(|(operand, test)| Filter::Is { operand, test }),
     ]
 }
 

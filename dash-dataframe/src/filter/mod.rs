@@ -126,7 +126,12 @@ mod tests {
         );
         assert_eq!(
             one("{d} datestartswith 2020-01"),
-            cmp(col("d"), RelOp::DateStartsWith, Case::Default, text("2020-01"))
+            cmp(
+                col("d"),
+                RelOp::DateStartsWith,
+                Case::Default,
+                text("2020-01")
+            )
         );
         assert!(parse("{d} idatestartswith 2020").is_err());
         // Words need a space after them; symbols do not.
@@ -169,7 +174,10 @@ mod tests {
         );
         assert_eq!(one("!({a} is nil)"), Filter::Not(a()));
         assert_eq!(one("not {a} is nil"), Filter::Not(a()));
-        assert_eq!(one("!!({a} is nil)"), Filter::Not(Box::new(Filter::Not(a()))));
+        assert_eq!(
+            one("!!({a} is nil)"),
+            Filter::Not(Box::new(Filter::Not(a())))
+        );
         assert_eq!(
             one("!({a} is nil) && {b} is nil"),
             Filter::And(Box::new(Filter::Not(a())), b())
@@ -182,7 +190,12 @@ mod tests {
     fn operands() {
         assert_eq!(
             one(r"{col with spaces} eq 'it\'s'"),
-            cmp(col("col with spaces"), RelOp::Eq, Case::Default, text("it's"))
+            cmp(
+                col("col with spaces"),
+                RelOp::Eq,
+                Case::Default,
+                text("it's")
+            )
         );
         assert_eq!(
             one(r"{a\}b\{c} eq `x`"),
@@ -229,7 +242,10 @@ mod tests {
         assert_eq!(parse("").unwrap().filter, None);
         assert_eq!(err("  ").kind, ParseErrorKind::TrailingWhitespace);
         let e = err("{a} eq 1 ");
-        assert_eq!((e.position, e.kind), (8, ParseErrorKind::TrailingWhitespace));
+        assert_eq!(
+            (e.position, e.kind),
+            (8, ParseErrorKind::TrailingWhitespace)
+        );
         assert!(matches!(
             err("5").kind,
             ParseErrorKind::UnexpectedEnd {
@@ -258,7 +274,10 @@ mod tests {
         assert_eq!(err("{a eq 1").kind, ParseErrorKind::UnterminatedColumn);
         assert_eq!(err("{} eq 1").kind, ParseErrorKind::EmptyColumn);
         let e = err("({a} eq 1");
-        assert_eq!((e.position, e.kind), (0, ParseErrorKind::UnclosedParenthesis));
+        assert_eq!(
+            (e.position, e.kind),
+            (0, ParseErrorKind::UnclosedParenthesis)
+        );
         assert_eq!(err("{a} eq 1)").kind, ParseErrorKind::UnmatchedClose);
         assert!(matches!(
             err("{a} eq 1 {b}").kind,
@@ -284,7 +303,11 @@ mod tests {
             "-1.5 s< {x}",
         ] {
             let parsed = parse(q).unwrap();
-            assert_eq!(parse(&parsed.to_string()).unwrap(), parsed, "{q} -> {parsed}");
+            assert_eq!(
+                parse(&parsed.to_string()).unwrap(),
+                parsed,
+                "{q} -> {parsed}"
+            );
         }
     }
 }

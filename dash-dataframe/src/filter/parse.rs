@@ -213,7 +213,9 @@ impl<'a> Parser<'a> {
 }
 
 fn fold(mut items: Vec<Filter>, make: fn(Box<Filter>, Box<Filter>) -> Filter) -> Filter {
-    let mut acc = items.pop().unwrap_or_else(|| unreachable!("one item at least"));
+    let mut acc = items
+        .pop()
+        .unwrap_or_else(|| unreachable!("one item at least"));
     while let Some(prev) = items.pop() {
         acc = make(Box::new(prev), Box::new(acc));
     }
@@ -222,8 +224,7 @@ fn fold(mut items: Vec<Filter>, make: fn(Box<Filter>, Box<Filter>) -> Filter) ->
 
 /// Case-insensitive ASCII prefix.
 fn starts_with_ci(s: &str, word: &str) -> bool {
-    s.len() >= word.len()
-        && s.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+    s.len() >= word.len() && s.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
 }
 
 /// JavaScript's `(?=\s|$)` at `s`.
