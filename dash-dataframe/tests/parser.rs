@@ -1,8 +1,10 @@
 //! Property tests of the filter parser: it never panics, canonical text round-trips, and
 //! errors point inside the query.
 
-use dash_dataframe::filter::{parse, Case, Filter, Operand, RelOp, Test};
+use dash_dataframe::filter::{parse, Operand};
 use proptest::prelude::*;
+
+mod strategies;
 
 fn operand() -> impl Strategy<Value = Operand> {
     prop_oneof![
@@ -13,50 +15,6 @@ fn operand() -> impl Strategy<Value = Operand> {
             .prop_map(Operand::Number),
         (-1000i32..1000).prop_map(|n| Operand::Number(f64::from(n))),
     ]
-}
-
-fn leaf() -> impl Strategy<Value = Filter> {
-    let ops = vec![
-        RelOp::Eq,
-        RelOp::Ne,
-        RelOp::Lt,
-        RelOp::Le,
-        RelOp::Gt,
-        RelOp::Ge,
-        RelOp::Contains,
-        RelOp::DateStartsWith,
-    ];
-    let cases = vec![Case::Default, Case::Sensitive, Case::Insensitive];
-    prop_oneof![
-        (
-            operand(),
-            prop::sample::select(ops),
-            prop::sample::select(cases),
-            operand()
-        )
-            .prop_map(|(left, op, case, right)| Filter::Compare {
-                left,
-                op,
-                case: if op == RelOp::DateStartsWith {
-                    Case::Default
-                } else {
-                    case
-                },
-                right,
-            }),
-        (operand(), prop::sample::select(Test::ALL.to_vec()))
-            .prop_map(|(operand, test)| Filter::Is { operand, test }),
-    ]
-}
-
-fn filter() -> impl Strategy<Value = Filter> {
-    leaf().prop_recursive(4, 24, 2, |inner| {
-        prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Filter::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Filter::Or(Box::new(a), Box::new(b))),
-            inner.prop_map(|a| Filter::Not(Box::new(a))),
-        ]
-    })
 }
 
 /// Text made of the grammar's own pieces, so that many samples are nearly valid.
@@ -107,7 +65,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn canonical_text_round_trips(f in filter()) {
+    fn canonical_text_round_trips(f in strategies::filters(operand().boxed(), 4, 24)) {
         let text = f.to_string();
         let back = parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
         prop_assert_eq!(back.filter, Some(f));

@@ -10,6 +10,7 @@ use polars::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
+mod strategies;
 mod support;
 use support::frame;
 
@@ -406,55 +407,11 @@ fn operand() -> impl Strategy<Value = Operand> {
     ]
 }
 
-fn leaf() -> impl Strategy<Value = Filter> {
-    let ops = vec![
-        RelOp::Eq,
-        RelOp::Ne,
-        RelOp::Lt,
-        RelOp::Le,
-        RelOp::Gt,
-        RelOp::Ge,
-        RelOp::Contains,
-        RelOp::DateStartsWith,
-    ];
-    let cases = vec![Case::Default, Case::Sensitive, Case::Insensitive];
-    prop_oneof![
-        (
-            operand(),
-            prop::sample::select(ops),
-            prop::sample::select(cases),
-            operand()
-        )
-            .prop_map(|(left, op, case, right)| Filter::Compare {
-                left,
-                op,
-                case: if op == RelOp::DateStartsWith {
-                    Case::Default
-                } else {
-                    case
-                },
-                right,
-            }),
-        (operand(), prop::sample::select(Test::ALL.to_vec()))
-            .prop_map(|(operand, test)| Filter::Is { operand, test }),
-    ]
-}
-
-fn filter_strategy() -> impl Strategy<Value = Filter> {
-    leaf().prop_recursive(3, 12, 2, |inner| {
-        prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Filter::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Filter::Or(Box::new(a), Box::new(b))),
-            inner.prop_map(|a| Filter::Not(Box::new(a))),
-        ]
-    })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
-    fn polars_agrees_with_datatable_rules(f in filter_strategy()) {
+    fn polars_agrees_with_datatable_rules(f in strategies::filters(operand().boxed(), 3, 12)) {
         let df = frame();
         let text = f.to_string();
         let parsed = filter::parse(&text).expect("canonical text parses");
