@@ -32,6 +32,7 @@ pub mod components;
 pub mod dependencies;
 pub mod dispatch;
 pub mod escape;
+pub mod figure;
 pub mod ids;
 pub mod layout;
 pub mod memo;

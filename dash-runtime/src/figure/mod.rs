@@ -36,7 +36,13 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-pub use events::{AxisChange, ClickData, HoverData, LassoPoints, Point, RelayoutData, SelectedData};
+#[cfg(feature = "plotly")]
+/// The `plotly` crate (feature `plotly`), so that its version always matches `Figure`'s.
+pub use plotly;
+
+pub use events::{
+    AxisChange, ClickData, HoverData, LassoPoints, Point, RelayoutData, SelectedData,
+};
 pub use stream::{ExtendData, FigurePatch};
 pub use typed_array::{DType, TypedArray, TypedArrayError};
 

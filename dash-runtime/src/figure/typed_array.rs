@@ -272,10 +272,12 @@ impl TypedArray {
         let len = bytes.len() / dtype.size();
         let shape = match shape.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(text) => Some(parse_shape(text, len).ok_or_else(|| TypedArrayError::Shape {
-                shape: text.to_owned(),
-                len,
-            })?),
+            Some(text) => Some(
+                parse_shape(text, len).ok_or_else(|| TypedArrayError::Shape {
+                    shape: text.to_owned(),
+                    len,
+                })?,
+            ),
         };
         Ok(TypedArray {
             dtype,
@@ -352,10 +354,10 @@ impl TypedArray {
                 }
             }
             None => {
-                const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+                const EXACT: u64 = 1 << 53;
                 let mut bytes = Vec::with_capacity(numbers.len() * 8);
                 for n in &numbers {
-                    if n.as_i64().is_some_and(|i| (i as f64).abs() > EXACT) {
+                    if n.as_i64().is_some_and(|i| i.unsigned_abs() > EXACT) {
                         return None;
                     }
                     let f = n.as_f64()?;
@@ -444,14 +446,26 @@ mod tests {
     #[test]
     fn every_dtype_round_trips_its_extremes() {
         let cases: Vec<(TypedArray, Vec<f64>)> = vec![
-            (TypedArray::from(vec![i8::MIN, 0, i8::MAX]), vec![-128.0, 0.0, 127.0]),
+            (
+                TypedArray::from(vec![i8::MIN, 0, i8::MAX]),
+                vec![-128.0, 0.0, 127.0],
+            ),
             (TypedArray::from(vec![0u8, 255]), vec![0.0, 255.0]),
-            (TypedArray::from(vec![i16::MIN, i16::MAX]), vec![-32768.0, 32767.0]),
+            (
+                TypedArray::from(vec![i16::MIN, i16::MAX]),
+                vec![-32768.0, 32767.0],
+            ),
             (TypedArray::from(vec![u16::MAX]), vec![65535.0]),
-            (TypedArray::from(vec![i32::MIN, i32::MAX]), vec![i32::MIN as f64, i32::MAX as f64]),
+            (
+                TypedArray::from(vec![i32::MIN, i32::MAX]),
+                vec![i32::MIN as f64, i32::MAX as f64],
+            ),
             (TypedArray::from(vec![u32::MAX]), vec![u32::MAX as f64]),
             (TypedArray::from(vec![1.5f32, -0.25]), vec![1.5, -0.25]),
-            (TypedArray::from(vec![f64::MAX, f64::MIN_POSITIVE]), vec![f64::MAX, f64::MIN_POSITIVE]),
+            (
+                TypedArray::from(vec![f64::MAX, f64::MIN_POSITIVE]),
+                vec![f64::MAX, f64::MIN_POSITIVE],
+            ),
         ];
         for (array, expected) in cases {
             let wire = serde_json::to_value(&array).unwrap();
@@ -482,7 +496,11 @@ mod tests {
 
     #[test]
     fn specs_from_the_browser_are_checked() {
-        let bad = |v: Value| serde_json::from_value::<TypedArray>(v).unwrap_err().to_string();
+        let bad = |v: Value| {
+            serde_json::from_value::<TypedArray>(v)
+                .unwrap_err()
+                .to_string()
+        };
         assert!(bad(json!({"dtype": "i8", "bdata": ""})).contains("unknown typed array dtype `i8`"));
         assert!(bad(json!({"dtype": "f8", "bdata": "!!"})).contains("not base64"));
         assert!(bad(json!({"dtype": "f8", "bdata": "AAAA"})).contains("not a multiple of 8"));
