@@ -122,9 +122,10 @@ impl std::fmt::Debug for Source {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "lowercase")]
 pub enum SourceRef {
-    /// The `LazyFrame` registered by [`DataFrameTable::new`] for this `aio_id`.
+    /// The `LazyFrame` registered by [`DataFrameTable::new`] for this `aio_id`, or by
+    /// [`register_frame`] under this name.
     Registered {
-        /// The table instance.
+        /// The table instance, or the name given to [`register_frame`].
         aio_id: String,
     },
     /// A frame in the data store under `dataframe:<name>`.
@@ -183,6 +184,33 @@ pub enum SortMode {
 fn registry() -> &'static RwLock<HashMap<String, LazyFrame>> {
     static REGISTRY: OnceLock<RwLock<HashMap<String, LazyFrame>>> = OnceLock::new();
     REGISTRY.get_or_init(Default::default)
+}
+
+/// Keep `lf` in this process under `name`, as a source any table can switch to: return the
+/// [`SourceRef`] from a callback into a table's source element (`AioId::source`). Like a
+/// [`Source::Lazy`], it is run for every page, so filters in its plan cost nothing until a
+/// page is asked for; every web process must register it (at start-up).
+///
+/// ```
+/// use dash_dataframe::{register_frame, AioId, SourceRef};
+/// use polars::prelude::*;
+///
+/// let sales = df!("region" => ["North", "West"], "units" => [3, 5]).unwrap().lazy();
+/// let west = register_frame("sales-west", sales.filter(col("region").eq(lit("West"))));
+/// assert_eq!(
+///     serde_json::to_value(&west).unwrap(),
+///     serde_json::json!({"source": "registered", "aio_id": "sales-west"})
+/// );
+/// // A callback with `Output(AioId::source("sales"), "data")` returns `west` to show it.
+/// # let _ = AioId::source("sales");
+/// ```
+pub fn register_frame(name: impl Into<String>, lf: LazyFrame) -> SourceRef {
+    let name = name.into();
+    registry()
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(name.clone(), lf);
+    SourceRef::Registered { aio_id: name }
 }
 
 fn registered(aio_id: &str) -> Option<LazyFrame> {
