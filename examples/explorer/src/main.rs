@@ -8,9 +8,6 @@
 //! Run with `cargo run --release -p explorer` and open <http://127.0.0.1:8050/>;
 //! `EXPLORER_DATA=sales.parquet` (or `.csv`) shows a file of your own with the same columns.
 
-mod data;
-mod summary;
-
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -22,8 +19,8 @@ use dash_runtime::figure::{ClickData, Figure};
 use dash_runtime::prelude::*;
 use polars::prelude::*;
 
-use data::REGIONS;
-use summary::Summary;
+use explorer::data::{self, REGIONS};
+use explorer::summary::{self, Summary};
 
 /// What the callbacks read: the charts' data and the table's source per dropdown choice.
 struct Explorer {

@@ -21,10 +21,7 @@ pub struct Summary {
 }
 
 /// `(name, summary)` for "All" and then each region of `regions`.
-pub fn summarise(
-    df: &DataFrame,
-    regions: &[&str],
-) -> Result<Vec<(String, Summary)>, PolarsError> {
+pub fn summarise(df: &DataFrame, regions: &[&str]) -> Result<Vec<(String, Summary)>, PolarsError> {
     let months = month_labels(df.column("date")?)?;
     let region = df.column("region")?.cast(&DataType::String)?;
     let region = region.str()?;
