@@ -17,6 +17,6 @@ mod udf;
 #[doc(hidden)]
 pub use aio::SourceData;
 pub use aio::{
-    put_frame, register_frame, AioId, DataFrameTable, SortMode, Source, SourceError, SourceRef, COMPONENT,
-    STORE_PREFIX,
+    put_frame, register_frame, AioId, DataFrameTable, SortMode, Source, SourceError, SourceRef,
+    COMPONENT, STORE_PREFIX,
 };

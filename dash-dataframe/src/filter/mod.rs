@@ -19,10 +19,12 @@
 //! A query must be a whole condition: a lone value (`5`) or column is invalid, and so is
 //! trailing whitespace, as in DataTable. The empty query filters nothing.
 //!
+//! As in DataTable, a comparison may be followed by more `<operator> <operand>` pairs and
+//! then one `is` test, which are dropped: `{a} eq {b} eq 1` and `{a} eq 1 is nil` read as
+//! `{a} eq {b}` and `{a} eq 1`.
+//!
 //! Two extensions, which native DataTable rejects as invalid: the `not` keyword for `!`, and
-//! `!` right before a comparison or after `(` (`!{a} eq 1`, `(!(..))`). Native DataTable also
-//! accepts a few malformed token sequences that it then evaluates oddly (e.g.
-//! `{a} eq {b} eq 1`, which it reads as `{a} eq {b}`); they are errors here.
+//! `!` right before a comparison or after `(` (`!{a} eq 1`, `(!(..))`).
 //!
 //! ```
 //! use dash_dataframe::filter::{parse, Case, Filter, Operand, RelOp};
@@ -286,11 +288,32 @@ mod tests {
                 ..
             }
         ));
-        assert!(parse("{a} eq {b} eq 1").is_err());
+        assert!(parse("{a} eq 1 eq").is_err());
+        assert!(parse("{a} eq 1 eq 2 {b}").is_err());
+        assert!(parse("{a} is nil eq 1").is_err());
+        assert!(parse("{a} eq 1 is nil is nil").is_err());
         assert!(parse("()").is_err());
         assert!(parse("{a} eq 1 &&").is_err());
         assert!(parse("{a} eq 5&&{b} eq 1").is_err());
         assert_eq!(err("é {a}").position, 2);
+    }
+
+    #[test]
+    fn what_follows_a_whole_comparison_is_dropped() {
+        let first = one("{a} eq {b}");
+        for q in [
+            "{a} eq {b} eq 1",
+            "{a} eq {b} > 1 icontains 'x'",
+            "{a} eq {b}<1",
+            "{a} eq {b} is nil",
+            "{a} eq {b} ne 2 is str",
+        ] {
+            assert_eq!(one(q), first, "{q}");
+        }
+        assert_eq!(
+            one("{a} eq 1 eq 2 && {b} is nil"),
+            Filter::And(Box::new(one("{a} eq 1")), Box::new(one("{b} is nil")))
+        );
     }
 
     #[test]

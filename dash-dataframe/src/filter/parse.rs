@@ -159,6 +159,7 @@ impl<'a> Parser<'a> {
             self.pos += len;
             self.skip_space();
             let right = self.operand()?;
+            self.dropped_tail()?;
             return Ok(Filter::Compare {
                 left,
                 op,
@@ -174,6 +175,30 @@ impl<'a> Parser<'a> {
             });
         }
         Err(self.unexpected(Expected::Operator))
+    }
+
+    /// What DataTable's lexer lets follow a whole comparison besides a connective: more
+    /// `<operator> <operand>` pairs, then at most one `is` test. Its syntaxer builds the
+    /// comparison from the first three tokens and drops the rest (`{a} eq 1 eq 2` is
+    /// `{a} eq 1`); so does this parser, once the tail is well formed.
+    fn dropped_tail(&mut self) -> Result<(), ParseError> {
+        loop {
+            let before = self.pos;
+            self.skip_space();
+            let rest = self.rest();
+            if let Some((_, _, len)) = relational(rest) {
+                self.pos += len;
+                self.skip_space();
+                self.operand()?;
+                continue;
+            }
+            if let Some((_, len)) = unary(rest) {
+                self.pos += len;
+                return Ok(());
+            }
+            self.pos = before;
+            return Ok(());
+        }
     }
 
     fn operand(&mut self) -> Result<Operand, ParseError> {
