@@ -68,9 +68,11 @@ fn select(region: Option<String>) -> Result<(Figure, Figure, SourceRef), Callbac
 )]
 fn clicked(click: Option<ClickData>) -> String {
     match click.as_ref().and_then(|c| c.points.first()) {
+        // The months make a date axis, so plotly reports the month's first day
+        // ("2024-03-01"): show the month, as the chart's data has it.
         Some(point) => format!(
             "Clicked: {} {:.2}",
-            point.x_str().unwrap_or("?"),
+            point.x_str().map_or("?", |x| x.get(..7).unwrap_or(x)),
             point.y_f64().unwrap_or(f64::NAN)
         ),
         None => "Clicked: nothing".to_owned(),
