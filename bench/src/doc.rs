@@ -4,7 +4,8 @@
 //!   `dash-bench`;
 //! - **sections**, each starting with a marker line `<!-- dash-bench-NAME -->` and running to
 //!   the next marker line or the end of the file: `background` (`dash-bench-background`),
-//!   `slow` (`dash-bench-slow`), `soak` (`dash-bench --soak`), `store` (`dash-bench-store`).
+//!   `slow` (`dash-bench-slow`), `soak` (`dash-bench --soak`), `store` (`dash-bench-store`),
+//!   `dataframe` (`dash-bench-dataframe`), `figure` (`dash-bench-figure`).
 //!
 //! Writing one part keeps every other part as it is; a section that is not there yet is
 //! appended at the end.

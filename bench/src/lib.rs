@@ -5,10 +5,15 @@
 //! - `dash-bench-background` (`src/bin/background.rs`): background callbacks;
 //! - `dash-bench-slow` (`src/bin/slow.rs`): slow synchronous callbacks next to cheap ones;
 //! - `dash-bench-store` (`src/bin/store.rs`): server-side data (a 1-million-row frame via
-//!   `dcc.Store` versus `Serverside`, store get/put latency).
+//!   `dcc.Store` versus `Serverside`, store get/put latency);
+//! - `dash-bench-dataframe` (`src/bin/dataframe.rs`): a DataFrame page request over the
+//!   explorer's 1,000,000 rows, dash-rs's All-in-One against pandas;
+//! - `dash-bench-figure` (`src/bin/figure.rs`): a 1,000,000-point scattergl answer, typed
+//!   arrays against plain JSON and plotly.py.
 
 pub mod bare;
 pub mod cli;
+pub mod dataframe;
 pub mod doc;
 pub mod error;
 pub mod greeting;

@@ -11,10 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dash_e2e::app::{free_port, target_dir, RunningApp};
-use dash_e2e::python::ensure_venv;
+use dash_e2e::app::{free_port, RunningApp};
 
-use crate::python::apps_dir;
+use crate::python::{apps_dir, ensure_pinned_venv};
 
 /// What the venv holds: dash-extensions 2.0.6 on the Dash and server versions of the
 /// conformance venv.
@@ -29,50 +28,16 @@ pub const REQUIREMENTS: [&str; 5] = [
 /// The script, in `bench/python`.
 pub const SCRIPT: &str = "store_extensions.py";
 
-/// `target/store-bench-venv`, created and filled when missing or stale.
+/// `target/store-bench-venv`, created and filled when missing or stale (see
+/// [`crate::python::ensure_pinned_venv`]).
 pub fn ensure_extensions_venv() -> Result<PathBuf, String> {
-    let venv = target_dir()
-        .map_err(|e| e.to_string())?
-        .join("store-bench-venv");
-    let stamp = venv.join(".dash-bench-store-requirements");
-    let wanted = REQUIREMENTS.join("\n");
-    let python = venv.join("bin").join("python");
-    if python.is_file() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
-        return Ok(venv);
-    }
-    let base = ensure_venv().map_err(|e| e.to_string())?;
-    eprintln!("dash-bench-store: creating {}", venv.display());
-    run(Command::new(base.join("bin").join("python"))
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv))?;
-    eprintln!("dash-bench-store: installing {}", REQUIREMENTS.join(" "));
-    run(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(REQUIREMENTS))?;
-    std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
-    Ok(venv)
-}
-
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let output = cmd
-        .output()
-        .map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{:?} failed ({}):\n{}{}",
-        cmd.get_program(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    ))
+    let requirements: Vec<String> = REQUIREMENTS.iter().map(|r| r.to_string()).collect();
+    ensure_pinned_venv(
+        "store-bench-venv",
+        ".dash-bench-store-requirements",
+        &requirements,
+        "dash-bench-store",
+    )
 }
 
 /// Start the dash-extensions app under gunicorn (`workers` gthread workers x `threads`, the
