@@ -157,6 +157,23 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     ))
 }
 
+/// The pinned requirements of the data benchmarks' venv (`bench/python/requirements-data.txt`).
+pub fn data_requirements() -> Vec<String> {
+    requirements(include_str!("../python/requirements-data.txt"))
+}
+
+/// The venv of the data benchmarks (`dash-bench-dataframe`, `dash-bench-figure`):
+/// `target/data-bench-venv` with `bench/python/requirements-data.txt`. `label` names the
+/// caller in the progress lines.
+pub fn data_venv(label: &str) -> Result<PathBuf, String> {
+    ensure_pinned_venv(
+        "data-bench-venv",
+        ".dash-bench-data-requirements",
+        &data_requirements(),
+        label,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

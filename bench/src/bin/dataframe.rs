@@ -16,7 +16,7 @@
 
 use std::ffi::OsString;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -156,7 +156,7 @@ impl Target {
                  `target/data-bench-venv` ({})",
                 o.workers,
                 o.threads,
-                requirements().join(", ")
+                python::data_requirements().join(", ")
             ),
         }
     }
@@ -266,20 +266,6 @@ fn main() -> ExitCode {
 // ---------------------------------------------------------------------------------------
 // Targets
 
-/// The pinned requirements of the Python venv.
-fn requirements() -> Vec<String> {
-    python::requirements(include_str!("../../python/requirements-data.txt"))
-}
-
-fn data_venv() -> Result<PathBuf, String> {
-    python::ensure_pinned_venv(
-        "data-bench-venv",
-        ".dash-bench-data-requirements",
-        &requirements(),
-        "dash-bench-dataframe",
-    )
-}
-
 fn start(target: Target, o: &Options, csv: &Path) -> Result<RunningApp, Error> {
     let failed = |message: String| Error::Start {
         target: target.label().to_owned(),
@@ -297,7 +283,7 @@ fn start(target: Target, o: &Options, csv: &Path) -> Result<RunningApp, Error> {
             RunningApp::start_command(cmd, port).map_err(|e| failed(e.to_string()))
         }
         Target::Python => {
-            let venv = data_venv().map_err(failed)?;
+            let venv = python::data_venv("dash-bench-dataframe").map_err(failed)?;
             let env: [(&str, OsString); 2] = [
                 (CSV_ENV, csv.as_os_str().to_owned()),
                 ("GUNICORN_CMD_ARGS", "--preload".into()),
@@ -752,7 +738,7 @@ mod tests {
 
     #[test]
     fn pinned_requirements() {
-        let r = requirements();
+        let r = python::data_requirements();
         for name in ["dash==4.4.1", "pandas==", "numpy==", "plotly=="] {
             assert!(r.iter().any(|l| l.starts_with(name)), "{name} in {r:?}");
         }

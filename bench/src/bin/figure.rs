@@ -12,7 +12,6 @@
 
 use std::ffi::OsString;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -211,7 +210,7 @@ impl Target {
                  `gthread` workers × {} threads), in `target/data-bench-venv` ({})",
                 o.workers,
                 o.threads,
-                requirements().join(", ")
+                python::data_requirements().join(", ")
             ),
         }
     }
@@ -296,19 +295,6 @@ fn main() -> ExitCode {
 // ---------------------------------------------------------------------------------------
 // Targets
 
-fn requirements() -> Vec<String> {
-    python::requirements(include_str!("../../python/requirements-data.txt"))
-}
-
-fn data_venv() -> Result<PathBuf, String> {
-    python::ensure_pinned_venv(
-        "data-bench-venv",
-        ".dash-bench-data-requirements",
-        &requirements(),
-        "dash-bench-figure",
-    )
-}
-
 fn start(target: Target, o: &Options) -> Result<RunningApp, Error> {
     let failed = |message: String| Error::Start {
         target: target.label().to_owned(),
@@ -316,7 +302,7 @@ fn start(target: Target, o: &Options) -> Result<RunningApp, Error> {
     };
     match target {
         Target::Python => {
-            let venv = data_venv().map_err(failed)?;
+            let venv = python::data_venv("dash-bench-figure").map_err(failed)?;
             let env: [(&str, OsString); 0] = [];
             python::start_in(
                 &venv,
