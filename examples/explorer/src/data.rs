@@ -124,6 +124,28 @@ mod tests {
     }
 
     #[test]
+    fn csv_and_parquet_files_load_as_the_same_rows() {
+        let mut df = generate(500);
+        let dir = std::env::temp_dir().join(format!("explorer-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv = dir.join("sales.csv");
+        CsvWriter::new(std::fs::File::create(&csv).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let parquet = dir.join("sales.parquet");
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        for path in [&csv, &parquet] {
+            let loaded = load(path).unwrap();
+            assert!(loaded.equals(&df), "{}: {loaded}", path.display());
+        }
+        let missing = load(&dir.join("none.csv")).unwrap_err();
+        assert!(missing.to_string().contains("none.csv"), "{missing}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn files_of_another_kind_are_refused() {
         let err = load(Path::new("sales.xlsx")).unwrap_err();
         assert!(err.to_string().contains(".csv or .parquet"), "{err}");
