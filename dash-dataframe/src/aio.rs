@@ -191,6 +191,9 @@ fn registry() -> &'static RwLock<HashMap<String, LazyFrame>> {
 /// [`Source::Lazy`], it is run for every page, so filters in its plan cost nothing until a
 /// page is asked for; every web process must register it (at start-up).
 ///
+/// Names are kept for the life of the process (registering a name again replaces its frame):
+/// register a fixed set of views at start-up, not a new name per request.
+///
 /// ```
 /// use dash_dataframe::{register_frame, AioId, SourceRef};
 /// use polars::prelude::*;
