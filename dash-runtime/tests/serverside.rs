@@ -493,3 +493,34 @@ async fn a_string_id_used_with_serverside_must_be_a_store() {
     );
     assert!(!text.contains("ss-bg-frame.data` of"), "{text}");
 }
+
+fn redis_url() -> String {
+    std::env::var("REDIS_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "redis://127.0.0.1:6379/".to_owned())
+}
+
+/// Two web processes of one app: each has its own router and its own Redis client, and they
+/// share `DASH_SECRET_KEY` (nextest runs every test in its own process, so setting it here
+/// touches no other test). A key handed out by one is read by the other.
+#[tokio::test]
+async fn two_web_processes_on_one_redis_share_values() {
+    std::env::set_var("DASH_SECRET_KEY", "shared-by-both-web-processes");
+    let name = format!("ss-two-{}-{}", std::process::id(), rand_suffix());
+    let store = || DataStore::redis(redis_url()).app_name(&name);
+    let first = app(Dash::new().data_store(store())).await;
+    let second = app(Dash::new().data_store(store())).await;
+    let key = load(&first, 1000, None).await;
+    let (status, answer, text) = stats(&second, &json!(key)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        answer["response"]["ss-stats"]["children"],
+        json!("frame 1000: rows 1000, sum 499500")
+    );
+    // A process with another secret refuses the key instead of reading the value.
+    std::env::set_var("DASH_SECRET_KEY", "another-deployment");
+    let stranger = app(Dash::new().data_store(store())).await;
+    let (status, _, text) = stats(&stranger, &json!(key)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+}
