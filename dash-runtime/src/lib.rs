@@ -35,6 +35,7 @@ pub mod escape;
 pub mod figure;
 pub mod ids;
 pub mod layout;
+pub mod libraries;
 pub mod memo;
 pub(crate) mod observability;
 pub mod pages;

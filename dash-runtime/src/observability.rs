@@ -17,7 +17,7 @@
 //! | `dash_http_connections_open` | gauge | |
 //! | `dash_store_hits_total` | counter | `kind` |
 //! | `dash_store_misses_total` | counter | `kind` |
-//! | `dash_store_evictions_total` | counter | |
+//! | `dash_store_evictions_total` | counter | `reason` (`memory_budget`, `expired`) |
 //! | `dash_store_bytes` | gauge | |
 //! | `dash_memo_hits_total` | counter | `kind`, `name` |
 //! | `dash_memo_misses_total` | counter | `kind`, `name` |
@@ -49,7 +49,10 @@ pub(crate) const CONNECTIONS_OPEN: &str = "dash_http_connections_open";
 pub(crate) const STORE_HITS: &str = "dash_store_hits_total";
 /// Data store reads that found none, by kind.
 pub(crate) const STORE_MISSES: &str = "dash_store_misses_total";
-/// Values dropped from the data store's memory tier to keep its byte budget.
+/// Values dropped from the data store, by `reason`: `memory_budget` (the embedded store's
+/// memory tier made room; the value stays in its SQLite file) or `expired` (rows past their
+/// TTL deleted from the SQLite file). Redis expires and evicts keys itself; its own
+/// `INFO stats` (`expired_keys`, `evicted_keys`) counts those.
 pub(crate) const STORE_EVICTIONS: &str = "dash_store_evictions_total";
 /// Bytes held in the data store's memory tier.
 pub(crate) const STORE_BYTES: &str = "dash_store_bytes";
@@ -144,9 +147,22 @@ pub(crate) fn store_lookup(kind: &'static str, hit: bool) {
     metrics::counter!(name, "kind" => kind).increment(1);
 }
 
-/// Values evicted from the data store's memory tier.
-pub(crate) fn store_evictions(n: u64) {
-    metrics::counter!(STORE_EVICTIONS).increment(n);
+/// Why values left the data store (see [`STORE_EVICTIONS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Eviction {
+    /// Dropped from the memory tier to keep its byte budget.
+    MemoryBudget,
+    /// Deleted from the SQLite file after its TTL.
+    Expired,
+}
+
+/// `n` values left the data store for `reason`.
+pub(crate) fn store_evictions(reason: Eviction, n: u64) {
+    let reason = match reason {
+        Eviction::MemoryBudget => "memory_budget",
+        Eviction::Expired => "expired",
+    };
+    metrics::counter!(STORE_EVICTIONS, "reason" => reason).increment(n);
 }
 
 /// Bytes held in the data store's memory tier now.
@@ -311,7 +327,8 @@ mod tests {
         background_queue_depth(7);
         store_lookup("memo", true);
         store_lookup("memo", false);
-        store_evictions(2);
+        store_evictions(Eviction::MemoryBudget, 2);
+        store_evictions(Eviction::Expired, 3);
         let text = render(&handle);
         assert!(text.contains(
             r#"dash_callback_calls_total{callback="observability_test_cb",status="200",outcome="ok"} 1"#
@@ -327,6 +344,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(r#"dash_store_misses_total{kind="memo"}"#));
-        assert!(text.contains("dash_store_evictions_total"));
+        assert!(
+            text.contains(r#"dash_store_evictions_total{reason="memory_budget"} 2"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"dash_store_evictions_total{reason="expired"} 3"#));
     }
 }

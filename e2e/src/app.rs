@@ -106,10 +106,26 @@ impl RunningApp {
     /// Builds the workspace binary `package` in release mode, runs it with `HOST=127.0.0.1`
     /// and `PORT=<a free port>` from the workspace root, and waits until `GET /` answers.
     pub fn start(package: &str) -> Result<Self, AppError> {
+        Self::start_with_env(package, &[])
+    }
+
+    /// Like [`start`](Self::start), with extra environment variables for the app.
+    ///
+    /// ```no_run
+    /// use dash_e2e::app::RunningApp;
+    ///
+    /// # fn main() -> Result<(), dash_e2e::app::AppError> {
+    /// let app = RunningApp::start_with_env("store", &[("DASH_METRICS_PATH", "/_dash-metrics")])?;
+    /// # let _ = app;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_with_env(package: &str, env: &[(&str, &str)]) -> Result<Self, AppError> {
         let exe = build_release_binary(package)?;
         let port = free_port()?;
         let mut cmd = Command::new(exe);
         cmd.current_dir(workspace_root());
+        cmd.envs(env.iter().copied());
         Self::start_command(cmd, port)
     }
 

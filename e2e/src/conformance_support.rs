@@ -130,11 +130,23 @@ pub fn python_server() -> PythonServer {
 impl Pair {
     /// Starts the twin `conformance/python/<app>.py` and the Rust example `app`.
     pub fn start(app: &str) -> Pair {
-        let server = python_server();
+        Pair::start_on(app, python_server(), &[])
+    }
+
+    /// Like [`start`](Self::start), with the twin under `server` whatever
+    /// `DASH_CONFORMANCE_BACKEND` says (for a twin that needs one backend) and extra
+    /// environment variables for the Rust example.
+    pub fn start_on(app: &str, server: PythonServer, rust_env: &[(&str, &str)]) -> Pair {
         let python_app = PythonTwin::start(app, server)
             .unwrap_or_else(|e| panic!("cannot start the Python twin of {app}: {e}"));
         let python = Server::new(python_app.url());
-        Pair::with_python(app, python, PythonProcess::Twin(python_app), server)
+        Pair::with_python_env(
+            app,
+            python,
+            PythonProcess::Twin(python_app),
+            server,
+            rust_env,
+        )
     }
 
     /// Starts the twin kept as a directory, `conformance/python/<app>/app.py` (run from that
@@ -186,7 +198,17 @@ impl Pair {
         python_app: PythonProcess,
         server: PythonServer,
     ) -> Pair {
-        let rust_app = RunningApp::start(app)
+        Pair::with_python_env(app, python, python_app, server, &[])
+    }
+
+    fn with_python_env(
+        app: &str,
+        python: Server,
+        python_app: PythonProcess,
+        server: PythonServer,
+        rust_env: &[(&str, &str)],
+    ) -> Pair {
+        let rust_app = RunningApp::start_with_env(app, rust_env)
             .unwrap_or_else(|e| panic!("cannot start the Rust example {app}: {e}"));
         Pair {
             rust: Server::new(rust_app.url()),

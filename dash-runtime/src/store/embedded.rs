@@ -16,6 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::memory::{Entry, MemoryCache};
 use super::{now_ms, ttl_ms, Backend, BoxFuture, StoreError};
+use crate::observability::{store_evictions, Eviction};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS data (
@@ -201,11 +202,16 @@ impl Embedded {
     }
 }
 
-fn sweep(conn: &Connection, due: bool, now: i64) -> rusqlite::Result<()> {
-    if due {
-        conn.execute("DELETE FROM data WHERE expires_at <= ?1", params![now])?;
+/// When `due`, deletes the rows expired at `now` (counted in the metrics); returns how many.
+fn sweep(conn: &Connection, due: bool, now: i64) -> rusqlite::Result<usize> {
+    if !due {
+        return Ok(0);
     }
-    Ok(())
+    let purged = conn.execute("DELETE FROM data WHERE expires_at <= ?1", params![now])?;
+    if purged > 0 {
+        store_evictions(Eviction::Expired, purged as u64);
+    }
+    Ok(purged)
 }
 
 impl Backend for Embedded {
@@ -291,5 +297,30 @@ impl Backend for Embedded {
 
     fn memory(&self) -> Option<&MemoryCache> {
         Some(&self.memory)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_due_sweep_deletes_only_expired_rows_and_counts_them() {
+        let conn = Connection::open_in_memory().expect("in-memory SQLite");
+        conn.execute_batch(SCHEMA).expect("schema");
+        for (key, expires_at) in [("old", 10), ("older", 5), ("live", 1_000)] {
+            conn.execute(
+                "INSERT INTO data (key, value, expires_at, version) VALUES (?1, x'00', ?2, 1)",
+                params![key, expires_at],
+            )
+            .expect("insert");
+        }
+        assert_eq!(sweep(&conn, false, 100).expect("sweep"), 0);
+        assert_eq!(sweep(&conn, true, 100).expect("sweep"), 2);
+        let left: Vec<String> = conn
+            .prepare("SELECT key FROM data")
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+            .expect("rows");
+        assert_eq!(left, ["live"]);
     }
 }

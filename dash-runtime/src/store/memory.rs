@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use lru::LruCache;
 
 use super::{now_ms, ttl_ms, Backend, BoxFuture, StoreError};
+use crate::observability::Eviction;
 
 /// Bytes counted for an entry besides its key and value (map slot, bookkeeping).
 const ENTRY_OVERHEAD: usize = 64;
@@ -103,7 +104,7 @@ impl MemoryCache {
         state.map.put(key.to_owned(), entry);
         if evicted > 0 {
             self.evictions.fetch_add(evicted, Ordering::Relaxed);
-            crate::observability::store_evictions(evicted);
+            crate::observability::store_evictions(Eviction::MemoryBudget, evicted);
         }
         self.report(state);
         true

@@ -20,7 +20,9 @@
 //! Metrics (through the app's metrics route): `dash_store_hits_total{kind}`,
 //! `dash_store_misses_total{kind}` where `kind` comes from the key's first segment
 //! (`serverside:..`, `memo:..`, `session:..`; anything else is `raw`),
-//! `dash_store_evictions_total` and `dash_store_bytes` (memory tier).
+//! `dash_store_evictions_total{reason}` (`memory_budget`: the embedded memory tier made room,
+//! the value stays in the file; `expired`: rows past their TTL deleted from the file; Redis
+//! counts its own expiries in `INFO stats`) and `dash_store_bytes` (memory tier).
 //!
 //! ```no_run
 //! use std::time::Duration;
