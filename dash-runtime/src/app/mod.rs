@@ -386,7 +386,14 @@ impl Dash {
     /// Started with `--worker` (or `DASH_WORKER=1`), the program runs background jobs from
     /// the Redis queue instead ([`work`](Self::work)): one binary, two process types
     /// (`web: my-app`, `worker: my-app --worker`).
+    ///
+    /// Started with `DASH_ASSETS_PREPARE=DIR`, it fetches and verifies the front end and every
+    /// component library linked into the program into `DIR`, prints one line per package and
+    /// exits, for an offline machine that then runs the app with `DASH_RS_ASSETS_DIR=DIR`.
     pub fn run(self) -> Result<(), Error> {
+        if let Some(dir) = std::env::var_os("DASH_ASSETS_PREPARE").filter(|d| !d.is_empty()) {
+            return prepare_assets(std::path::Path::new(&dir));
+        }
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -407,6 +414,28 @@ impl Dash {
         // The shutdown grace is over: a sync callback still running does not hold the exit.
         runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         result
+    }
+}
+
+/// `DASH_ASSETS_PREPARE=DIR`: the front end and the linked libraries into `DIR`.
+fn prepare_assets(dir: &std::path::Path) -> Result<(), Error> {
+    let reports = crate::assets::prepare(dir)?;
+    let mut failed = None;
+    for report in reports {
+        match report.result {
+            Ok(files) => println!("ok      {} ({files} files)", report.package),
+            Err(e) => {
+                println!("FAILED  {}: {e}", report.package);
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    match failed {
+        Some(e) => Err(Error::Assets(e)),
+        None => {
+            println!("prepared {}", dir.display());
+            Ok(())
+        }
     }
 }
 

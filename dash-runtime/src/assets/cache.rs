@@ -3,10 +3,13 @@
 //! Layout of a store root:
 //!
 //! ```text
-//! <root>/<name>@<version>/package.tgz   the tarball npm returned (kept for `verify`)
-//! <root>/<name>@<version>/files/<namespace>/<served path>
-//! <root>/<name>@<version>/MANIFEST      written last (see `manifest`)
+//! <root>/<dir name>/package.tgz|.whl   the archive npm or pip returned (kept for `verify`)
+//! <root>/<dir name>/files/<namespace>/<served path>
+//! <root>/<dir name>/MANIFEST            written last (see `manifest`)
 //! ```
+//!
+//! The directory name is `<name>@<version>` for npm packages and
+//! `pypi+<distribution>@<version>` for component-library wheels (see [`Source`]).
 //!
 //! A package directory is assembled under a private `.staging-…` name and renamed into
 //! place in one step, so concurrent processes never see half-written packages; a process
@@ -17,13 +20,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::error::AssetError;
-use super::extract::mapped_files;
-use super::integrity::{check_tarball, sha256_hex};
+use super::integrity::sha256_hex;
 use super::manifest::{self, Manifest, ManifestFile};
-use super::npm;
-use super::packages::Package;
+use super::source::Source;
 
-const TARBALL: &str = "package.tgz";
 const FILES: &str = "files";
 /// Leftovers of crashed processes older than this are removed on the next fetch.
 const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
@@ -31,7 +31,8 @@ const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 /// A package found complete in a store.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredPackage {
-    pub package: Package,
+    /// The package's spec, for messages.
+    pub spec: String,
     pub dir: PathBuf,
     pub manifest: Manifest,
 }
@@ -83,12 +84,15 @@ impl Store {
         self.can_fetch
     }
 
-    fn package_dir(&self, package: &Package) -> PathBuf {
+    fn package_dir<S: Source>(&self, package: &S) -> PathBuf {
         self.root.join(package.dir_name())
     }
 
     /// Returns every package, fetching and installing the missing ones if allowed.
-    pub(crate) fn ensure(&self, packages: &[Package]) -> Result<Vec<StoredPackage>, AssetError> {
+    pub(crate) fn ensure<S: Source>(
+        &self,
+        packages: &[S],
+    ) -> Result<Vec<StoredPackage>, AssetError> {
         let mut missing = Vec::new();
         for package in packages {
             match self.open(package) {
@@ -121,7 +125,7 @@ impl Store {
             .iter()
             .map(|package| {
                 self.open(package).map_err(|open| match open {
-                    Open::Missing => AssetError::NpmNoTarball {
+                    Open::Missing => AssetError::NotFetched {
                         package: package.spec(),
                     },
                     Open::Corrupt(reason) => AssetError::Corrupt {
@@ -136,7 +140,7 @@ impl Store {
 
     /// Re-checks a stored package in depth: tarball integrity, tarball content against
     /// the manifest, and every extracted file against its hash.
-    pub(crate) fn verify(&self, package: &Package) -> Result<StoredPackage, AssetError> {
+    pub(crate) fn verify<S: Source>(&self, package: &S) -> Result<StoredPackage, AssetError> {
         let dir = self.package_dir(package);
         let corrupt = |reason: String| AssetError::Corrupt {
             package: package.spec(),
@@ -150,11 +154,11 @@ impl Store {
             },
             Open::Corrupt(reason) => corrupt(reason),
         })?;
-        let tarball_path = dir.join(TARBALL);
+        let tarball_path = dir.join(package.archive_name());
         let tgz =
             fs::read(&tarball_path).map_err(|e| AssetError::io("reading", &tarball_path, e))?;
-        check_tarball(package, &tgz)?;
-        let expected = mapped_files(package, &tgz)?;
+        package.check_archive(&tgz)?;
+        let expected = package.served_files(&tgz)?;
         if expected.len() != stored.manifest.files.len() {
             return Err(corrupt(format!(
                 "manifest lists {} files, the tarball has {}",
@@ -165,7 +169,7 @@ impl Store {
         for file in &stored.manifest.files {
             let key = (file.namespace.clone(), file.path.clone());
             let Some(content) = expected.get(&key) else {
-                return Err(corrupt(format!("`{}` is not in the tarball", file.path)));
+                return Err(corrupt(format!("`{}` is not in the archive", file.path)));
             };
             if sha256_hex(content) != file.sha256 {
                 return Err(corrupt(format!(
@@ -183,7 +187,7 @@ impl Store {
     }
 
     /// Removes a package directory (renamed away first, so readers never see it half gone).
-    pub(crate) fn discard(&self, package: &Package) -> Result<(), AssetError> {
+    pub(crate) fn discard<S: Source>(&self, package: &S) -> Result<(), AssetError> {
         let dir = self.package_dir(package);
         let trash = self.root.join(private_name("trash", package));
         match fs::rename(&dir, &trash) {
@@ -196,7 +200,7 @@ impl Store {
         }
     }
 
-    fn open(&self, package: &Package) -> Result<StoredPackage, Open> {
+    fn open<S: Source>(&self, package: &S) -> Result<StoredPackage, Open> {
         let dir = self.package_dir(package);
         let text = match fs::read_to_string(dir.join(manifest::FILE_NAME)) {
             Ok(text) => text,
@@ -206,26 +210,24 @@ impl Store {
             Err(e) => return Err(Open::Corrupt(format!("manifest unreadable: {e}"))),
         };
         let manifest = Manifest::parse(&text).map_err(Open::Corrupt)?;
-        if manifest.name != package.name
-            || manifest.version != package.version
-            || manifest.integrity != package.integrity
-        {
+        let (name, version) = package.name_version();
+        let integrity = package.integrity();
+        if manifest.name != name || manifest.version != version || manifest.integrity != integrity {
             return Err(Open::Corrupt(format!(
-                "holds {}@{} ({}), expected {} ({})",
+                "holds {}@{} ({}), expected {} ({integrity})",
                 manifest.name,
                 manifest.version,
                 manifest.integrity,
                 package.spec(),
-                package.integrity
             )));
         }
         let stored = StoredPackage {
-            package: *package,
+            spec: package.spec(),
             dir,
             manifest,
         };
         for file in &stored.manifest.files {
-            if package.unmap_path(&file.namespace, &file.path).is_none() {
+            if !package.serves(&file.namespace, &file.path) {
                 return Err(Open::Corrupt(format!("unexpected file `{}`", file.path)));
             }
             let size = fs::metadata(stored.file_path(file)).map(|m| m.len());
@@ -239,22 +241,22 @@ impl Store {
         Ok(stored)
     }
 
-    fn fetch(&self, packages: &[&Package]) -> Result<(), AssetError> {
+    fn fetch<S: Source>(&self, packages: &[&S]) -> Result<(), AssetError> {
         fs::create_dir_all(&self.root).map_err(|e| AssetError::io("creating", &self.root, e))?;
         self.remove_stale_leftovers();
         let download = TempDir::create(self.root.join(private_name("download", packages[0])))?;
-        let tarballs = npm::pack(packages, download.path())?;
+        let tarballs = S::download(packages, download.path())?;
         for (package, tarball) in packages.iter().zip(tarballs) {
-            self.install(package, &tarball)?;
+            self.install(*package, &tarball)?;
         }
         Ok(())
     }
 
     /// Verifies and extracts one tarball, then moves the package into place atomically.
-    pub(crate) fn install(&self, package: &Package, tarball: &Path) -> Result<(), AssetError> {
+    pub(crate) fn install<S: Source>(&self, package: &S, tarball: &Path) -> Result<(), AssetError> {
         let tgz = fs::read(tarball).map_err(|e| AssetError::io("reading", tarball, e))?;
-        check_tarball(package, &tgz)?;
-        let files = mapped_files(package, &tgz)?;
+        package.check_archive(&tgz)?;
+        let files = package.served_files(&tgz)?;
         let staging = TempDir::create(self.root.join(private_name("staging", package)))?;
         let write = |path: &Path, bytes: &[u8]| {
             if let Some(parent) = path.parent() {
@@ -262,7 +264,7 @@ impl Store {
             }
             fs::write(path, bytes).map_err(|e| AssetError::io("writing", path, e))
         };
-        write(&staging.path().join(TARBALL), &tgz)?;
+        write(&staging.path().join(package.archive_name()), &tgz)?;
         let mut listed = Vec::with_capacity(files.len());
         for ((namespace, path), content) in &files {
             let mut target = staging.path().join(FILES).join(namespace);
@@ -275,10 +277,11 @@ impl Store {
                 path: path.clone(),
             });
         }
+        let (name, version) = package.name_version();
         let manifest = Manifest {
-            name: package.name.to_string(),
-            version: package.version.to_string(),
-            integrity: package.integrity.to_string(),
+            name: name.to_string(),
+            version: version.to_string(),
+            integrity: package.integrity(),
             files: listed,
         };
         write(
@@ -326,7 +329,7 @@ impl Store {
     }
 }
 
-fn private_name(kind: &str, package: &Package) -> String {
+fn private_name<S: Source>(kind: &str, package: &S) -> String {
     format!(
         ".dash-rs-{kind}-{}-{}-{:016x}",
         package.dir_name(),
@@ -451,7 +454,7 @@ mod tests {
         let good = root.path().join("good.tgz");
         fs::write(&good, &tgz).unwrap();
         store.install(&pkg, &good).unwrap();
-        fs::write(store.package_dir(&pkg).join(TARBALL), &bad).unwrap();
+        fs::write(store.package_dir(&pkg).join(pkg.archive_name()), &bad).unwrap();
         assert!(matches!(
             store.verify(&pkg),
             Err(AssetError::Integrity { .. })

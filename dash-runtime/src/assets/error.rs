@@ -37,6 +37,60 @@ pub enum AssetError {
         package: String,
     },
 
+    /// The Python interpreter whose pip fetches component-library wheels could not start.
+    #[error(
+        "could not run `{program} -m pip` to fetch a Dash component library ({source}); \
+         install Python with pip, set DASH_RS_PYTHON to the interpreter, or prepare an offline \
+         directory with `dash-assets prepare DIR` on a connected machine and set \
+         DASH_RS_ASSETS_DIR=DIR"
+    )]
+    PipUnavailable {
+        /// The interpreter that was started.
+        program: String,
+        /// The operating system's answer.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// `pip download` ran but failed.
+    #[error("`pip download {requirements}` failed ({status}): {stderr}")]
+    PipFailed {
+        /// The requirements that were asked for.
+        requirements: String,
+        /// The exit status.
+        status: String,
+        /// The tail of pip's error output.
+        stderr: String,
+    },
+
+    /// `pip download` succeeded but the pinned wheel is not among its files.
+    #[error("`pip download {package}` did not produce the pinned wheel `{wheel}`")]
+    PipNoWheel {
+        /// `name==version`.
+        package: String,
+        /// The pinned wheel file name.
+        wheel: String,
+    },
+
+    /// CDN mode (`serve_locally` off) with a linked library file that has no public URL.
+    #[error(
+        "{package} has no public URL for `{path}`, so it cannot be loaded from a CDN; serve \
+         the front end locally (DASH_SERVE_LOCALLY=true)"
+    )]
+    NoPublicUrl {
+        /// `name==version`.
+        package: String,
+        /// The file's path in the package.
+        path: String,
+    },
+
+    /// A fetch succeeded but the store still lacks the package.
+    #[error("fetching {package} left nothing in the cache")]
+    NotFetched {
+        /// The package's spec.
+        package: String,
+    },
+
     /// A tarball does not match its pinned integrity hash.
     #[error("integrity check failed for {package}: expected {expected}, got {actual}")]
     Integrity {
@@ -48,8 +102,9 @@ pub enum AssetError {
         actual: String,
     },
 
-    /// A tarball is malformed or holds an entry that may not be extracted.
-    #[error("bad tarball for {package}: {reason}")]
+    /// An archive (npm tarball or wheel) is malformed or holds an entry that may not be
+    /// extracted.
+    #[error("bad archive for {package}: {reason}")]
     Tarball {
         /// `name@version`.
         package: String,

@@ -15,7 +15,9 @@ use super::packages::{
     self, Package, DEPS_DEV, DEPS_PROD, LIBRARIES_DEV, LIBRARIES_PROD, PACKAGES, PLOTLY_CDN,
     PLOTLY_JS_VERSION, PLOTLY_PATH,
 };
+use super::source::Source;
 use super::suites::SuiteIndex;
+use crate::libraries::{self, ComponentLibrary, FileKind};
 
 /// Where the front end comes from.
 ///
@@ -102,6 +104,8 @@ pub struct FrontEnd {
 struct Inner {
     serve_locally: bool,
     index: SuiteIndex,
+    /// The linked component libraries, served beside the core packages.
+    libraries: Vec<ComponentLibrary>,
 }
 
 impl FrontEnd {
@@ -109,15 +113,42 @@ impl FrontEnd {
     /// the cache, fetching (with npm) and verifying whatever is missing. With
     /// `serve_locally = false` nothing is loaded.
     pub async fn load(config: &FrontEndConfig) -> Result<FrontEnd, AssetError> {
+        FrontEnd::load_with(config, libraries::linked()).await
+    }
+
+    /// Like [`load`](Self::load), with these component libraries instead of the linked ones
+    /// (see [`crate::libraries`]).
+    pub async fn load_with(
+        config: &FrontEndConfig,
+        libraries: &[ComponentLibrary],
+    ) -> Result<FrontEnd, AssetError> {
+        let libraries = libraries.to_vec();
         if !config.serve_locally {
-            return Ok(FrontEnd::cdn());
+            for library in &libraries {
+                if let Some(file) = library
+                    .files
+                    .iter()
+                    .find(|f| f.load == libraries::Load::Index && f.external_url.is_none())
+                {
+                    return Err(AssetError::NoPublicUrl {
+                        package: library.requirement(),
+                        path: file.path.to_owned(),
+                    });
+                }
+            }
+            let mut front_end = FrontEnd::cdn();
+            if let Some(inner) = Arc::get_mut(&mut front_end.inner) {
+                inner.libraries = libraries;
+            }
+            return Ok(front_end);
         }
         let store = match (&config.offline_dir, &config.cache_dir) {
             (Some(dir), _) => Store::offline(dir.clone()),
             (None, Some(dir)) => Store::cache(cache_store_root(dir)),
             (None, None) => Store::cache(cache_store_root(&default_cache_dir())),
         };
-        let index = tokio::task::spawn_blocking(move || load_index(&store, PACKAGES))
+        let wanted = libraries.clone();
+        let index = tokio::task::spawn_blocking(move || load_index(&store, PACKAGES, &wanted))
             .await
             .map_err(|e| AssetError::Task(e.to_string()))??;
         for (namespace, path) in packages::required_files() {
@@ -135,8 +166,21 @@ impl FrontEnd {
             inner: Arc::new(Inner {
                 serve_locally: true,
                 index,
+                libraries,
             }),
         })
+    }
+
+    /// A front end serving `index`, with `libraries` linked (tests build the index by hand).
+    #[cfg(test)]
+    pub(crate) fn from_parts(index: SuiteIndex, libraries: Vec<ComponentLibrary>) -> FrontEnd {
+        FrontEnd {
+            inner: Arc::new(Inner {
+                serve_locally: true,
+                index,
+                libraries,
+            }),
+        }
     }
 
     /// A front end that only emits CDN URLs and serves nothing.
@@ -145,6 +189,7 @@ impl FrontEnd {
             inner: Arc::new(Inner {
                 serve_locally: false,
                 index: SuiteIndex::default(),
+                libraries: Vec::new(),
             }),
         }
     }
@@ -172,7 +217,9 @@ impl FrontEnd {
     /// );
     /// ```
     pub fn suite_url(&self, requests_prefix: &str, namespace: &str, path: &str) -> Option<String> {
-        let package = packages::owner(PACKAGES, namespace, path)?;
+        let Some(package) = packages::owner(PACKAGES, namespace, path) else {
+            return self.library_url(requests_prefix, namespace, path);
+        };
         if !self.inner.serve_locally {
             return package.cdn_url(namespace, path);
         }
@@ -231,6 +278,65 @@ impl FrontEnd {
         self.inner.index.serve(namespace, path, headers)
     }
 
+    /// The linked component libraries (see [`crate::libraries`]).
+    pub fn libraries(&self) -> &[ComponentLibrary] {
+        &self.inner.libraries
+    }
+
+    /// Protocol §2.4 item 3: the `<script>` tags of the linked component libraries (their
+    /// `_js_dist` files that are neither async nor dynamic), library by library, one tag per
+    /// line (no trailing newline).
+    pub fn component_library_scripts(&self, requests_prefix: &str, dev_bundles: bool) -> String {
+        self.library_tags(requests_prefix, FileKind::Script, dev_bundles)
+    }
+
+    /// The `<link rel="stylesheet">` tags of the linked component libraries' `_css_dist`, one
+    /// per line (no trailing newline).
+    pub fn component_library_stylesheets(
+        &self,
+        requests_prefix: &str,
+        dev_bundles: bool,
+    ) -> String {
+        self.library_tags(requests_prefix, FileKind::Stylesheet, dev_bundles)
+    }
+
+    fn library_tags(&self, requests_prefix: &str, kind: FileKind, dev_bundles: bool) -> String {
+        let mut tags = Vec::new();
+        for library in &self.inner.libraries {
+            for file in library.index_files(kind, dev_bundles) {
+                let Some(url) = self.library_url(requests_prefix, library.namespace, file.path)
+                else {
+                    continue;
+                };
+                let url = crate::escape::escape_html(&url);
+                tags.push(match kind {
+                    FileKind::Script => format!("<script src=\"{url}\"></script>"),
+                    FileKind::Stylesheet => format!("<link rel=\"stylesheet\" href=\"{url}\">"),
+                });
+            }
+        }
+        tags.join("\n")
+    }
+
+    /// The URL of a file of a linked library: fingerprinted with the library's version and a
+    /// stamp from its wheel's hash, or the library's own public URL when not serving locally.
+    fn library_url(&self, requests_prefix: &str, namespace: &str, path: &str) -> Option<String> {
+        let library = self
+            .inner
+            .libraries
+            .iter()
+            .find(|l| l.namespace == namespace)?;
+        let file = library.file(path)?;
+        if !self.inner.serve_locally {
+            return file.external_url.map(str::to_owned);
+        }
+        let stamped = fingerprint::fingerprint(path, library.version, library_stamp(library));
+        Some(format!(
+            "{}_dash-component-suites/{namespace}/{stamped}",
+            with_slash(requests_prefix)
+        ))
+    }
+
     fn script_tags(&self, requests_prefix: &str, paths: &[&str]) -> String {
         paths
             .iter()
@@ -241,18 +347,41 @@ impl FrontEnd {
     }
 }
 
-/// Loads the index from a store, repairing a damaged cache once.
-fn load_index(store: &Store, packages: &[Package]) -> Result<SuiteIndex, AssetError> {
-    let stored = store.ensure(packages)?;
-    match SuiteIndex::build(&stored) {
+/// A stable number for fingerprinted URLs of a library: the first 32 bits of its wheel's
+/// SHA-256 (so URLs change whenever the pinned wheel does).
+fn library_stamp(library: &ComponentLibrary) -> u64 {
+    library
+        .wheel
+        .sha256
+        .get(..8)
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+        .unwrap_or(0)
+}
+
+/// Loads the index of the core packages and the libraries from a store, repairing a damaged
+/// cache once.
+fn load_index(
+    store: &Store,
+    packages: &[Package],
+    libraries: &[ComponentLibrary],
+) -> Result<SuiteIndex, AssetError> {
+    let ensure = || -> Result<_, AssetError> {
+        let mut stored = store.ensure(packages)?;
+        stored.extend(store.ensure(libraries)?);
+        Ok(stored)
+    };
+    match SuiteIndex::build(&ensure()?) {
         Err(AssetError::Corrupt {
             package, reason, ..
         }) if store.can_fetch() => {
             tracing::warn!(%package, %reason, "re-fetching a damaged cached package");
-            if let Some(p) = packages.iter().find(|p| p.spec() == package) {
+            if let Some(p) = packages.iter().find(|p| Source::spec(*p) == package) {
                 store.discard(p)?;
             }
-            SuiteIndex::build(&store.ensure(packages)?)
+            if let Some(l) = libraries.iter().find(|l| Source::spec(*l) == package) {
+                store.discard(l)?;
+            }
+            SuiteIndex::build(&ensure()?)
         }
         other => other,
     }

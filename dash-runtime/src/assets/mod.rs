@@ -74,15 +74,17 @@ mod integrity;
 mod manifest;
 pub mod npm;
 pub mod packages;
+mod source;
 mod suites;
 mod tools;
+mod wheel;
 
 pub use error::AssetError;
 pub use favicon::{favicon_bytes, favicon_response};
 pub use folder::{AssetChange, AssetFile, AssetKind, AssetsFolder};
 pub use frontend::{default_cache_dir, FrontEnd, FrontEndConfig};
 pub use integrity::sri_sha512;
-pub use tools::{prepare, verify, PackageReport};
+pub use tools::{prepare, prepare_with, verify, verify_with, PackageReport};
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -82,7 +82,7 @@ impl SuiteIndex {
     pub(crate) fn build(packages: &[StoredPackage]) -> Result<SuiteIndex, AssetError> {
         let mut index = SuiteIndex::default();
         for stored in packages {
-            let spec = stored.package.spec();
+            let spec = stored.spec.clone();
             for file in &stored.manifest.files {
                 let disk = stored.file_path(file);
                 let body = if file.size <= PRELOAD_MAX {

@@ -5,6 +5,8 @@ use std::path::Path;
 use super::cache::Store;
 use super::error::AssetError;
 use super::packages::PACKAGES;
+use super::source::Source;
+use crate::libraries::{self, ComponentLibrary};
 
 /// The outcome for one package of [`prepare`] or [`verify`].
 #[derive(Debug)]
@@ -15,25 +17,48 @@ pub struct PackageReport {
     pub result: Result<usize, AssetError>,
 }
 
-/// Fetches (with npm) whatever `dir` lacks, then verifies every package in depth.
-/// Blocking: call it from a thread that may block.
+/// Fetches whatever `dir` lacks (the core packages with npm, the component libraries linked
+/// into this program with pip), then verifies every package in depth. Blocking: call it
+/// from a thread that may block.
+///
+/// The `dash-assets` command links no component library; an app that does prepares its
+/// own directory with `DASH_ASSETS_PREPARE=DIR` (see [`Dash::run`](crate::Dash::run)).
 pub fn prepare(dir: &Path) -> Result<Vec<PackageReport>, AssetError> {
-    Store::cache(dir.to_path_buf()).ensure(PACKAGES)?;
-    Ok(verify(dir))
+    prepare_with(dir, libraries::linked())
 }
 
-/// Re-checks every package of a prepared directory (or of a cache's `frontend/` folder)
-/// without touching the network: tarball integrity, tarball content against the
-/// manifest, and the extracted files against their hashes. Blocking.
+/// [`prepare`] for these component libraries instead of the linked ones.
+pub fn prepare_with(
+    dir: &Path,
+    libraries: &[ComponentLibrary],
+) -> Result<Vec<PackageReport>, AssetError> {
+    let store = Store::cache(dir.to_path_buf());
+    store.ensure(PACKAGES)?;
+    store.ensure(libraries)?;
+    Ok(verify_with(dir, libraries))
+}
+
+/// Re-checks every package of a prepared directory (or of a cache's `frontend/` folder),
+/// the linked component libraries included, without touching the network: archive
+/// integrity, archive content against the manifest, and the extracted files against their
+/// hashes. Blocking.
 pub fn verify(dir: &Path) -> Vec<PackageReport> {
+    verify_with(dir, libraries::linked())
+}
+
+/// [`verify`] for these component libraries instead of the linked ones.
+pub fn verify_with(dir: &Path, libraries: &[ComponentLibrary]) -> Vec<PackageReport> {
     let store = Store::offline(dir.to_path_buf());
-    PACKAGES
-        .iter()
-        .map(|package| PackageReport {
-            package: package.spec(),
-            result: store
-                .verify(package)
-                .map(|stored| stored.manifest.files.len()),
-        })
-        .collect()
+    let mut reports: Vec<PackageReport> = PACKAGES.iter().map(|p| report(&store, p)).collect();
+    reports.extend(libraries.iter().map(|l| report(&store, l)));
+    reports
+}
+
+fn report<S: Source>(store: &Store, package: &S) -> PackageReport {
+    PackageReport {
+        package: package.spec(),
+        result: store
+            .verify(package)
+            .map(|stored| stored.manifest.files.len()),
+    }
 }

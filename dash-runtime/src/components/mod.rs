@@ -14,6 +14,7 @@
 //! assert_eq!(layout.type_name(), "Div");
 //! ```
 
+mod catalog;
 mod children;
 mod component;
 mod generated;
@@ -21,7 +22,8 @@ mod generated;
 mod tests;
 mod value;
 
+pub use catalog::{children_props, known_props};
 pub use children::{Children, IntoChildren};
 pub use component::{Component, IntoComponent};
-pub use generated::{children_props, dash_table, dcc, html, known_props};
+pub use generated::{dash_table, dcc, html};
 pub use value::Number;

@@ -110,12 +110,23 @@ impl IndexTemplate {
                 escape_attr(url)
             );
         }
+        let dev_bundles = config.dev_tools.serve_dev_bundles;
+        let library_css = front_end.component_library_stylesheets(q, dev_bundles);
+        if !library_css.is_empty() {
+            css.push_str(&library_css);
+            css.push('\n');
+        }
         css.push_str(&assets.css_links(q));
 
         let mut scripts = front_end.dependency_scripts(q, config.dev_tools.props_check);
         scripts.push('\n');
         for url in &config.external_scripts {
             let _ = writeln!(scripts, "<script src=\"{}\"></script>", escape_attr(url));
+        }
+        let library_js = front_end.component_library_scripts(q, dev_bundles);
+        if !library_js.is_empty() {
+            scripts.push_str(&library_js);
+            scripts.push('\n');
         }
         scripts.push_str(&assets.script_tags(q));
         scripts.push('\n');
