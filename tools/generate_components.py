@@ -53,6 +53,8 @@ the crate in ``--crate-dir``:
   ``dynamic`` files (source maps), which are left out with a warning.
 - ``src/lib.rs``: the crate's documentation (with a doc test), ``pub use components::*`` and
   ``pub use library::LIBRARY``, so an app writes ``dash_bootstrap_components::Button::new()``.
+  Any other ``src/<name>.rs`` already in the crate directory is hand-written (dash-bootstrap's
+  ``themes``): the generated ``lib.rs`` declares it as ``pub mod <name>;`` and never touches it.
 
 ``--module`` is the Rust library name (default: the crate name with ``_``). Every generated
 file says which wheel it came from and the command that regenerates it.
@@ -1574,11 +1576,22 @@ def render_crate_lib(info: WheelInfo, opts: CrateOptions, namespace: str, specs:
         "",
         "mod components;",
         "mod library;",
+        *[f"pub mod {m};" for m in hand_written_modules(opts)],
         "",
         "pub use components::*;",
         "pub use library::LIBRARY;",
     ]
     return "\n".join(out) + "\n"
+
+
+def hand_written_modules(opts: CrateOptions) -> list[str]:
+    """Modules kept beside the generated ones (``src/<name>.rs`` in the crate directory, e.g.
+    dash-bootstrap's ``themes``): declared by the generated ``lib.rs``, never overwritten."""
+    src = opts.crate_dir / "src"
+    generated = {Path(rel).name for rel in CRATE_SOURCES}
+    if not src.is_dir():
+        return []
+    return sorted(p.stem for p in src.glob("*.rs") if p.name not in generated)
 
 
 def render_crate_library(
@@ -1814,6 +1827,13 @@ def generate_crate(
         file=sys.stderr,
     )
     if fmt:
+        # rustfmt follows `pub mod <name>;` to the module's file: a fresh directory (--check)
+        # gets copies of the crate's hand-written modules, which are never compared.
+        for name in hand_written_modules(opts):
+            kept = opts.crate_dir / "src" / f"{name}.rs"
+            target = src / f"{name}.rs"
+            if kept.resolve() != target.resolve():
+                shutil.copyfile(kept, target)
         run_rustfmt([p for p in written if p.suffix == ".rs"])
     return written
 

@@ -23,12 +23,13 @@ def backend_name():
     return name
 
 
-def make_app(module_name):
-    """A Dash app on the chosen backend (Flask uses Dash's default)."""
+def make_app(module_name, **options):
+    """A Dash app on the chosen backend (Flask uses Dash's default); `options` go to
+    `dash.Dash` (e.g. `external_stylesheets`)."""
     name = backend_name()
     if name == "flask":
-        return dash.Dash(module_name)
-    return dash.Dash(module_name, backend=name)
+        return dash.Dash(module_name, **options)
+    return dash.Dash(module_name, backend=name, **options)
 
 
 def serve(app):

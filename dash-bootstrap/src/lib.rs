@@ -29,6 +29,7 @@
 
 mod components;
 mod library;
+pub mod themes;
 
 pub use components::*;
 pub use library::LIBRARY;

@@ -7,6 +7,7 @@
 //! - [`columns`]: a `DataFrame` as DataTable `columns` and `data`.
 //! - [`DataFrameTable`]: the component, whose callbacks register themselves.
 
+pub mod ag_grid;
 mod aio;
 pub mod columns;
 pub mod filter;

@@ -42,6 +42,7 @@ pub mod pages;
 pub mod patch;
 pub(crate) mod private_files;
 pub mod protocol;
+pub mod realtime;
 pub mod registry;
 pub mod server;
 pub mod sessions;
@@ -55,6 +56,7 @@ pub use callback::{
     Serverside, Update,
 };
 pub use dash_macros::{callback, clientside_callback, memoize, page};
+pub use realtime::{get_props, GetPropsError};
 
 /// The names most apps need: `use dash_runtime::prelude::*;`.
 pub mod prelude {
@@ -69,6 +71,7 @@ pub mod prelude {
     pub use crate::ids::TypedId;
     pub use crate::pages::{page_container, page_registry};
     pub use crate::patch::Patch;
+    pub use crate::realtime::{get_props, GetPropsError};
     pub use dash_macros::{callback, clientside_callback, memoize, page};
 }
 

@@ -22,6 +22,9 @@
 //! | `dash_memo_hits_total` | counter | `kind`, `name` |
 //! | `dash_memo_misses_total` | counter | `kind`, `name` |
 //! | `dash_memo_waits_total` | counter | `kind`, `name` |
+//! | `dash_websockets_open` | gauge | |
+//! | `dash_websocket_calls_running` | gauge | |
+//! | `dash_websocket_frames_rejected_total` | counter | `reason` (`malformed`, `binary`, `busy`) |
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -298,6 +301,42 @@ fn describe() {
         Unit::Bytes,
         "Bytes held in the data store's memory tier."
     );
+}
+
+/// Open websockets.
+pub(crate) const WEBSOCKETS_OPEN: &str = "dash_websockets_open";
+/// Callback calls running over websockets now (persistent ones included).
+pub(crate) const WEBSOCKET_CALLS_RUNNING: &str = "dash_websocket_calls_running";
+/// Websocket frames answered with an error, by `reason`.
+pub(crate) const WEBSOCKET_FRAMES_REJECTED: &str = "dash_websocket_frames_rejected_total";
+
+/// Counts one gauge up while alive and down when dropped (so a cancelled task counts down).
+pub(crate) struct GaugeGuard(&'static str);
+
+impl Drop for GaugeGuard {
+    fn drop(&mut self) {
+        metrics::gauge!(self.0).decrement(1.0);
+    }
+}
+
+fn gauge_up(name: &'static str) -> GaugeGuard {
+    metrics::gauge!(name).increment(1.0);
+    GaugeGuard(name)
+}
+
+/// A websocket opened; counted until the guard drops.
+pub(crate) fn websocket_opened() -> GaugeGuard {
+    gauge_up(WEBSOCKETS_OPEN)
+}
+
+/// A call over a websocket started; counted until the guard drops.
+pub(crate) fn websocket_call_started() -> GaugeGuard {
+    gauge_up(WEBSOCKET_CALLS_RUNNING)
+}
+
+/// A websocket frame was answered with an error.
+pub(crate) fn websocket_frame_rejected(reason: &'static str) {
+    metrics::counter!(WEBSOCKET_FRAMES_REJECTED, "reason" => reason).increment(1);
 }
 
 #[cfg(test)]

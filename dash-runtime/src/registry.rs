@@ -54,8 +54,10 @@ impl RegisteredCallback {
             "state": deps(self.spec.state),
             "clientside_function": clientside,
             "prevent_initial_call": self.prevent_initial_call,
+            // A background callback over the websocket is followed by the server, which
+            // pushes its progress: the renderer sees a plain websocket callback.
             "background": match self.spec.handler {
-                Handler::Background(bg) => json!({"interval": bg.interval_ms}),
+                Handler::Background(bg) if !self.spec.websocket => json!({"interval": bg.interval_ms}),
                 _ => Value::Null,
             },
             "dynamic_creator": dynamic_creator,
@@ -63,8 +65,8 @@ impl RegisteredCallback {
             "optional": false,
             // Dash adds the cancel helpers after the first-request defaults: `hidden` stays null.
             "hidden": if crate::callback::cancel::is_cancel_helper(self.spec) { Value::Null } else { json!(false) },
-            "websocket": false,
-            "persistent": false,
+            "websocket": self.spec.websocket,
+            "persistent": self.spec.persistent,
         });
         if !self.spec.running.is_empty() {
             let mut on = Map::new();

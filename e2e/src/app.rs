@@ -261,17 +261,62 @@ pub fn target_dir() -> Result<PathBuf, AppError> {
         .ok_or_else(|| AppError::Metadata("no target_directory".into()))
 }
 
-/// Runs `cargo build --release -p <package>` and returns the path of the package's binary
-/// (taken from cargo's own artifact messages, so any target directory or triple works).
+/// The workspace's example apps (members under `examples/`), by package name, sorted.
+pub fn example_packages() -> Result<Vec<String>, AppError> {
+    let out = Command::new(cargo())
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|source| AppError::Spawn {
+            command: "cargo metadata".into(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(AppError::Metadata(
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| AppError::Metadata(format!("not JSON: {e}")))?;
+    let examples = workspace_root().join("examples");
+    let mut names: Vec<String> = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            p["manifest_path"]
+                .as_str()
+                .is_some_and(|m| Path::new(m).starts_with(&examples))
+        })
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Runs `cargo build --release` and returns the path of `package`'s binary (taken from
+/// cargo's own artifact messages, so any target directory or triple works).
+///
+/// An example app is built together with every other example (`-p` for each): one cargo
+/// run whose features are unified across the examples, so dependencies they share (polars
+/// above all) are built once in one feature set, not once per example. Later calls find
+/// everything fresh.
 pub fn build_release_binary(package: &str) -> Result<PathBuf, AppError> {
+    // The test process's CARGO_MANIFEST_DIR is removed below: it is not the apps' and build
+    // scripts would read it.
+    let examples = example_packages()?;
+    let mut packages: Vec<&str> = vec![package];
+    if examples.iter().any(|e| e == package) {
+        packages = examples.iter().map(String::as_str).collect();
+    }
     let out = Command::new(cargo())
         .args([
             "build",
             "--release",
             "--message-format=json-render-diagnostics",
-            "-p",
-            package,
         ])
+        .args(packages.iter().flat_map(|p| ["-p", p]))
+        .env_remove("CARGO_MANIFEST_DIR")
         .current_dir(workspace_root())
         .output()
         .map_err(|source| AppError::Spawn {

@@ -256,6 +256,33 @@ impl Browser {
         Ok(())
     }
 
+    /// Opens a new blank tab and switches to it; returns the handle of the tab that was
+    /// current (for [`close_tab`](Self::close_tab)).
+    pub fn open_tab(&self) -> Result<String, BrowserError> {
+        let previous = self.string("GET", "/window", None)?;
+        let opened = self.cmd("POST", "/window/new", Some(json!({ "type": "tab" })))?;
+        let handle = opened
+            .get("handle")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BrowserError::Protocol {
+                command: "POST /window/new".into(),
+                answer: opened.to_string(),
+            })?
+            .to_owned();
+        self.cmd("POST", "/window", Some(json!({ "handle": handle })))?;
+        Ok(previous)
+    }
+
+    /// Closes the tab `handle` (its documents are destroyed, as when a user closes it) and
+    /// stays on the current one.
+    pub fn close_tab(&self, handle: &str) -> Result<(), BrowserError> {
+        let current = self.string("GET", "/window", None)?;
+        self.cmd("POST", "/window", Some(json!({ "handle": handle })))?;
+        self.cmd("DELETE", "/window", None)?;
+        self.cmd("POST", "/window", Some(json!({ "handle": current })))?;
+        Ok(())
+    }
+
     /// Reloads the current page and waits for the load.
     pub fn refresh(&self) -> Result<(), BrowserError> {
         self.cmd("POST", "/refresh", Some(json!({})))?;

@@ -223,9 +223,34 @@ impl Pair {
     /// `GET /_dash-dependencies` (entry by entry, see [`compare_dependencies`]); returns
     /// Python's dependency list.
     pub fn layout_and_dependencies(&self, report: &mut Report, deliberate: &[Deliberate]) -> Value {
+        self.layout_and_dependencies_linked(report, deliberate, &[])
+    }
+
+    /// Like [`layout_and_dependencies`](Self::layout_and_dependencies), for an example that
+    /// links a crate registering callbacks of its own which the twin does not have: Rust
+    /// entries whose `output` contains one of `linked` (with the reason) are listed in the
+    /// report and left out of the comparison.
+    pub fn layout_and_dependencies_linked(
+        &self,
+        report: &mut Report,
+        deliberate: &[Deliberate],
+        linked: &[(&str, &str)],
+    ) -> Value {
         self.compare_config(report);
         self.check_json_get("/_dash-layout", report);
-        let (python, rust) = self.check_json_get("/_dash-dependencies", report);
+        let (python, mut rust) = self.check_json_get("/_dash-dependencies", report);
+        if let Some(list) = rust.as_array_mut() {
+            list.retain(|entry| {
+                let output = entry["output"].as_str().unwrap_or_default();
+                match linked.iter().find(|(part, _)| output.contains(part)) {
+                    Some((_, reason)) => {
+                        report.row(&format!("dependency {output}"), "absent", "listed", reason);
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
         compare_dependencies(&python, &rust, report, deliberate);
         python
     }

@@ -61,6 +61,8 @@ fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions
         memoize,
     } = run;
     let memoize = memoize.unwrap_or_else(|| quote! { ::core::option::Option::None });
+    let websocket = args.websocket.as_ref().is_some_and(|b| b.value);
+    let persistent = args.persistent.as_ref().is_some_and(|b| b.value);
     let on_error = match on_error {
         Some(f) => quote! { ::core::option::Option::Some(#f) },
         None => quote! { ::core::option::Option::None },
@@ -118,6 +120,8 @@ fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions
                 timeout: #timeout,
                 blocking: #blocking,
                 memoize: #memoize,
+                websocket: #websocket,
+                persistent: #persistent,
             }
         }
     }

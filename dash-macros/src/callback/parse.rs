@@ -18,6 +18,8 @@ pub const KEYS: &[&str] = &[
     "background",
     "memoize",
     "memoize_by",
+    "websocket",
+    "persistent",
 ];
 
 /// Options that only apply to background callbacks.
@@ -57,6 +59,10 @@ pub struct CallbackArgs {
     pub background: Option<LitBool>,
     /// `memoize = "10m"`.
     pub memoize: Option<LitStr>,
+    /// `websocket = true`.
+    pub websocket: Option<LitBool>,
+    /// `persistent = true`.
+    pub persistent: Option<LitBool>,
     /// `memoize_by = ["session", "header:x-tenant", ..]` (the key and its value).
     pub memoize_by: Option<(Ident, syn::Expr)>,
     /// Background-only options given as expressions (key and value tokens): every key of
@@ -408,6 +414,8 @@ impl Parse for CallbackArgs {
             background: None,
             memoize: None,
             memoize_by: None,
+            websocket: None,
+            persistent: None,
             background_options: Vec::new(),
             progress: None,
             cancel: None,
@@ -457,6 +465,8 @@ impl Parse for CallbackArgs {
                 "blocking" => args.blocking = Some(input.parse()?),
                 "background" => args.background = Some(input.parse()?),
                 "memoize" => args.memoize = Some(input.parse()?),
+                "websocket" => args.websocket = Some(input.parse()?),
+                "persistent" => args.persistent = Some(input.parse()?),
                 "memoize_by" => args.memoize_by = Some((key_ident.clone(), input.parse()?)),
                 "progress" | "cancel" => {
                     args.background_keys.push(key_ident.clone());

@@ -502,6 +502,16 @@ fn check_run_options(
     background_on: bool,
     errors: &mut Errors,
 ) -> Option<u64> {
+    if let (Some(b), Some((key, _))) = (&args.websocket, &args.cancel) {
+        if background_on && b.value {
+            errors.spanned(key, "`cancel` inputs are not supported with `websocket = true` yet: the page cancels a job it follows over the websocket by going away; drop `websocket` to keep `cancel`");
+        }
+    }
+    if let Some(b) = &args.persistent {
+        if background_on && b.value {
+            errors.spanned(b, "`persistent` is not an option of background callbacks: use `running` to show what runs");
+        }
+    }
     if let Some(b) = &args.blocking {
         if background_on {
             errors.spanned(b, "`blocking` is not an option of background callbacks: their jobs already run outside the request");
@@ -820,6 +830,18 @@ pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
         errors.spanned(
             b,
             "`blocking` is for server callbacks; a clientside callback runs in the browser",
+        );
+    }
+    if let Some(b) = &args.websocket {
+        errors.spanned(
+            b,
+            "`websocket` is for server callbacks; a clientside callback runs in the browser",
+        );
+    }
+    if let Some(b) = &args.persistent {
+        errors.spanned(
+            b,
+            "`persistent` is for server callbacks; a clientside callback runs in the browser",
         );
     }
     crate::memoize::check_clientside(args.memoize.as_ref(), args.memoize_by.as_ref(), errors);

@@ -53,6 +53,7 @@ pub(crate) struct Settings {
     pub assets_folder: Option<PathBuf>,
     pub assets_ignore: Option<String>,
     pub external_stylesheets: Vec<String>,
+    pub themes: Vec<crate::libraries::Theme>,
     pub external_scripts: Vec<String>,
     pub meta_tags: Vec<Vec<(String, String)>>,
     pub show_undo_redo: Option<bool>,
@@ -63,6 +64,7 @@ pub(crate) struct Settings {
     pub host: Option<String>,
     pub port: Option<u16>,
     pub server: crate::server::ServerSettings,
+    pub websocket: crate::realtime::WebsocketSettings,
 }
 
 /// Dev-tools flags (all on in debug mode unless overridden by `DASH_*` variables).
@@ -109,6 +111,8 @@ pub struct Config {
     pub assets_ignore: Option<String>,
     /// External stylesheets.
     pub external_stylesheets: Vec<String>,
+    /// Stylesheets of pinned npm packages, linked first ([`Dash::theme`](crate::Dash::theme)).
+    pub themes: Vec<crate::libraries::Theme>,
     /// External scripts.
     pub external_scripts: Vec<String>,
     /// Meta tags.
@@ -133,6 +137,8 @@ pub struct Config {
     pub port: u16,
     /// HTTP settings: timeouts, connection limit, shutdown grace, compression, metrics route.
     pub server: crate::server::ServerOptions,
+    /// Websocket callbacks (see [`crate::realtime`]).
+    pub websocket: crate::realtime::WebsocketOptions,
 }
 
 /// Reads environment variables; a trait so tests can supply their own.
@@ -296,6 +302,7 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("assets")),
             assets_ignore: pick_str(&self.assets_ignore, "DASH_ASSETS_IGNORE"),
             external_stylesheets: self.external_stylesheets.clone(),
+            themes: self.themes.clone(),
             external_scripts: self.external_scripts.clone(),
             meta_tags: self.meta_tags.clone(),
             show_undo_redo: self.show_undo_redo.unwrap_or(false),
@@ -311,6 +318,7 @@ impl Settings {
                 .unwrap_or_else(|| "127.0.0.1".to_owned()),
             port,
             server: self.server.resolve(&|name| env.var(name))?,
+            websocket: self.websocket.resolve(&|name| env.var(name))?,
         })
     }
 }

@@ -144,6 +144,21 @@ impl Dash {
         self
     }
 
+    /// A stylesheet from a pinned npm package (e.g. `dash_bootstrap_components::themes::BOOTSTRAP`),
+    /// fetched, verified and served by the app like the core front end and linked before the
+    /// external stylesheets. Call it once per theme; they are linked in that order.
+    ///
+    /// ```
+    /// # use dash_runtime::libraries::Theme;
+    /// # fn demo(theme: Theme) {
+    /// let app = dash_runtime::Dash::new().theme(theme);
+    /// # let _ = app; }
+    /// ```
+    pub fn theme(mut self, theme: crate::libraries::Theme) -> Self {
+        self.settings.themes.push(theme);
+        self
+    }
+
     /// Scripts loaded before the component libraries.
     pub fn external_scripts<I: IntoIterator<Item = S>, S: Into<String>>(mut self, urls: I) -> Self {
         self.settings.external_scripts = urls.into_iter().map(Into::into).collect();
@@ -231,6 +246,61 @@ impl Dash {
     /// in seconds; default 30 s).
     pub fn body_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.settings.server.body_timeout = Some(timeout);
+        self
+    }
+
+    /// Serve every server callback over the page's websocket, not only those declared with
+    /// `websocket = true` (otherwise `DASH_WEBSOCKET_CALLBACKS`; default off). Background
+    /// callbacks keep polling over HTTP. See [`crate::realtime`].
+    ///
+    /// ```
+    /// use dash_runtime::prelude::*;
+    /// let app = Dash::new().websocket_callbacks(true);
+    /// ```
+    pub fn websocket_callbacks(mut self, on: bool) -> Self {
+        self.settings.websocket.callbacks = Some(on);
+        self
+    }
+
+    /// Origins besides the app's own host that may open its websocket (exact strings such
+    /// as `https://dashboard.example.com`; the app's own host and port always may).
+    ///
+    /// ```
+    /// use dash_runtime::prelude::*;
+    /// let app = Dash::new().websocket_allowed_origins(["https://dashboard.example.com"]);
+    /// ```
+    pub fn websocket_allowed_origins<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        origins: I,
+    ) -> Self {
+        self.settings.websocket.allowed_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Open websockets at most (otherwise `DASH_WEBSOCKET_MAX_CONNECTIONS`; default 1024);
+    /// further pages get 503 for the upgrade and their callbacks fall back to HTTP.
+    pub fn websocket_max_connections(mut self, connections: usize) -> Self {
+        self.settings.websocket.max_connections = Some(connections);
+        self
+    }
+
+    /// Calls running at once on one websocket (default 64); more are answered with an error
+    /// at once instead of queueing without bound.
+    pub fn websocket_max_in_flight(mut self, calls: usize) -> Self {
+        self.settings.websocket.max_in_flight = Some(calls);
+        self
+    }
+
+    /// How often the page's worker sends a heartbeat (default 30 s); the server closes a
+    /// websocket that has sent nothing for three of these.
+    pub fn websocket_heartbeat_interval(mut self, every: std::time::Duration) -> Self {
+        self.settings.websocket.heartbeat_interval = Some(every);
+        self
+    }
+
+    /// How long the page keeps an idle websocket open (default 5 minutes; zero: forever).
+    pub fn websocket_inactivity_timeout(mut self, after: std::time::Duration) -> Self {
+        self.settings.websocket.inactivity_timeout = Some(after);
         self
     }
 
@@ -392,7 +462,8 @@ impl Dash {
     /// exits, for an offline machine that then runs the app with `DASH_RS_ASSETS_DIR=DIR`.
     pub fn run(self) -> Result<(), Error> {
         if let Some(dir) = std::env::var_os("DASH_ASSETS_PREPARE").filter(|d| !d.is_empty()) {
-            return prepare_assets(std::path::Path::new(&dir));
+            let extra = crate::assets::theme_packages(&self.settings.themes);
+            return prepare_assets(std::path::Path::new(&dir), &extra);
         }
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -418,8 +489,11 @@ impl Dash {
 }
 
 /// `DASH_ASSETS_PREPARE=DIR`: the front end and the linked libraries into `DIR`.
-fn prepare_assets(dir: &std::path::Path) -> Result<(), Error> {
-    let reports = crate::assets::prepare(dir)?;
+fn prepare_assets(
+    dir: &std::path::Path,
+    extra: &[crate::assets::packages::Package],
+) -> Result<(), Error> {
+    let reports = crate::assets::prepare_with(dir, crate::libraries::linked(), extra)?;
     let mut failed = None;
     for report in reports {
         match report.result {

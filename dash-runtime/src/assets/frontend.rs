@@ -17,7 +17,7 @@ use super::packages::{
 };
 use super::source::Source;
 use super::suites::SuiteIndex;
-use crate::libraries::{self, ComponentLibrary, FileKind};
+use crate::libraries::{self, ComponentLibrary, FileKind, Theme};
 
 /// Where the front end comes from.
 ///
@@ -106,6 +106,8 @@ struct Inner {
     index: SuiteIndex,
     /// The linked component libraries, served beside the core packages.
     libraries: Vec<ComponentLibrary>,
+    /// npm packages of the app's themes, served like the core packages.
+    extra: Vec<Package>,
 }
 
 impl FrontEnd {
@@ -113,16 +115,18 @@ impl FrontEnd {
     /// the cache, fetching (with npm) and verifying whatever is missing. With
     /// `serve_locally = false` nothing is loaded.
     pub async fn load(config: &FrontEndConfig) -> Result<FrontEnd, AssetError> {
-        FrontEnd::load_with(config, libraries::linked()).await
+        FrontEnd::load_with(config, libraries::linked(), &[]).await
     }
 
     /// Like [`load`](Self::load), with these component libraries instead of the linked ones
-    /// (see [`crate::libraries`]).
+    /// (see [`crate::libraries`]) and the npm packages of these themes.
     pub async fn load_with(
         config: &FrontEndConfig,
         libraries: &[ComponentLibrary],
+        themes: &[Theme],
     ) -> Result<FrontEnd, AssetError> {
         let libraries = libraries.to_vec();
+        let extra = theme_packages(themes);
         if !config.serve_locally {
             for library in &libraries {
                 if let Some(file) = library
@@ -139,6 +143,7 @@ impl FrontEnd {
             let mut front_end = FrontEnd::cdn();
             if let Some(inner) = Arc::get_mut(&mut front_end.inner) {
                 inner.libraries = libraries;
+                inner.extra = extra;
             }
             return Ok(front_end);
         }
@@ -148,7 +153,9 @@ impl FrontEnd {
             (None, None) => Store::cache(cache_store_root(&default_cache_dir())),
         };
         let wanted = libraries.clone();
-        let index = tokio::task::spawn_blocking(move || load_index(&store, PACKAGES, &wanted))
+        let mut packages = PACKAGES.to_vec();
+        packages.extend(extra.iter().copied());
+        let index = tokio::task::spawn_blocking(move || load_index(&store, &packages, &wanted))
             .await
             .map_err(|e| AssetError::Task(e.to_string()))??;
         for (namespace, path) in packages::required_files() {
@@ -167,18 +174,24 @@ impl FrontEnd {
                 serve_locally: true,
                 index,
                 libraries,
+                extra,
             }),
         })
     }
 
     /// A front end serving `index`, with `libraries` linked (tests build the index by hand).
     #[cfg(test)]
-    pub(crate) fn from_parts(index: SuiteIndex, libraries: Vec<ComponentLibrary>) -> FrontEnd {
+    pub(crate) fn from_parts(
+        index: SuiteIndex,
+        libraries: Vec<ComponentLibrary>,
+        extra: Vec<Package>,
+    ) -> FrontEnd {
         FrontEnd {
             inner: Arc::new(Inner {
                 serve_locally: true,
                 index,
                 libraries,
+                extra,
             }),
         }
     }
@@ -190,6 +203,7 @@ impl FrontEnd {
                 serve_locally: false,
                 index: SuiteIndex::default(),
                 libraries: Vec::new(),
+                extra: Vec::new(),
             }),
         }
     }
@@ -217,7 +231,9 @@ impl FrontEnd {
     /// );
     /// ```
     pub fn suite_url(&self, requests_prefix: &str, namespace: &str, path: &str) -> Option<String> {
-        let Some(package) = packages::owner(PACKAGES, namespace, path) else {
+        let package = packages::owner(PACKAGES, namespace, path)
+            .or_else(|| packages::owner(&self.inner.extra, namespace, path));
+        let Some(package) = package else {
             return self.library_url(requests_prefix, namespace, path);
         };
         if !self.inner.serve_locally {
@@ -267,6 +283,15 @@ impl FrontEnd {
         }
     }
 
+    /// The fingerprinted URL of the renderer's websocket worker script; `None` when the
+    /// front end comes from a CDN (a SharedWorker must come from the page's own origin).
+    pub fn worker_url(&self, requests_prefix: &str) -> Option<String> {
+        if !self.inner.serve_locally {
+            return None;
+        }
+        self.suite_url(requests_prefix, "dash", crate::realtime::worker_path())
+    }
+
     /// Answers `GET _dash-component-suites/<namespace>/<path>` (protocol §2.6): 200 with
     /// `Cache-Control: public, max-age=31536000, immutable` for fingerprinted paths, 200
     /// with a strong `ETag` (or 304 on a matching `If-None-Match`) for plain ones, 404 for
@@ -276,6 +301,23 @@ impl FrontEnd {
             return http_cache::not_found();
         }
         self.inner.index.serve(namespace, path, headers)
+    }
+
+    /// `<link rel="stylesheet">` tags of `themes` (their npm files, fingerprinted; the npm
+    /// CDN when not serving locally), one per line (no trailing newline). A theme whose
+    /// package this front end was not loaded with is left out.
+    pub fn theme_links(&self, requests_prefix: &str, themes: &[Theme]) -> String {
+        themes
+            .iter()
+            .filter_map(|t| self.suite_url(requests_prefix, t.namespace, t.path))
+            .map(|href| {
+                format!(
+                    "<link rel=\"stylesheet\" href=\"{}\">",
+                    crate::escape::escape_html(&href)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The linked component libraries (see [`crate::libraries`]).
@@ -345,6 +387,17 @@ impl FrontEnd {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// The npm packages of `themes`, each once.
+pub(crate) fn theme_packages(themes: &[Theme]) -> Vec<Package> {
+    let mut out: Vec<Package> = Vec::new();
+    for t in themes {
+        if !out.iter().any(|p| p.spec() == t.package.spec()) {
+            out.push(t.package);
+        }
+    }
+    out
 }
 
 /// A stable number for fingerprinted URLs of a library: the first 32 bits of its wheel's

@@ -82,6 +82,7 @@ mod wheel;
 pub use error::AssetError;
 pub use favicon::{favicon_bytes, favicon_response};
 pub use folder::{AssetChange, AssetFile, AssetKind, AssetsFolder};
+pub(crate) use frontend::theme_packages;
 pub use frontend::{default_cache_dir, FrontEnd, FrontEndConfig};
 pub use integrity::sri_sha512;
 pub use tools::{prepare, prepare_with, verify, verify_with, PackageReport};

@@ -63,6 +63,18 @@ pub enum MountKind {
     Dir,
 }
 
+impl Mount {
+    /// The file `from` of the package served as `namespace`/`to`.
+    pub const fn file(from: &'static str, namespace: &'static str, to: &'static str) -> Mount {
+        file(from, namespace, to)
+    }
+
+    /// Every file below the directory `from` served under `namespace`/`to`.
+    pub const fn dir(from: &'static str, namespace: &'static str, to: &'static str) -> Mount {
+        dir(from, namespace, to)
+    }
+}
+
 const fn file(from: &'static str, namespace: &'static str, to: &'static str) -> Mount {
     Mount {
         from,

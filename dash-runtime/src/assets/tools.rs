@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::cache::Store;
 use super::error::AssetError;
+use super::packages::Package;
 use super::packages::PACKAGES;
 use super::source::Source;
 use crate::libraries::{self, ComponentLibrary};
@@ -24,18 +25,21 @@ pub struct PackageReport {
 /// The `dash-assets` command links no component library; an app that does prepares its
 /// own directory with `DASH_ASSETS_PREPARE=DIR` (see [`Dash::run`](crate::Dash::run)).
 pub fn prepare(dir: &Path) -> Result<Vec<PackageReport>, AssetError> {
-    prepare_with(dir, libraries::linked())
+    prepare_with(dir, libraries::linked(), &[])
 }
 
-/// [`prepare`] for these component libraries instead of the linked ones.
+/// [`prepare`] for these component libraries instead of the linked ones, plus `extra` npm
+/// packages (an app's themes).
 pub fn prepare_with(
     dir: &Path,
     libraries: &[ComponentLibrary],
+    extra: &[Package],
 ) -> Result<Vec<PackageReport>, AssetError> {
     let store = Store::cache(dir.to_path_buf());
     store.ensure(PACKAGES)?;
+    store.ensure(extra)?;
     store.ensure(libraries)?;
-    Ok(verify_with(dir, libraries))
+    Ok(verify_with(dir, libraries, extra))
 }
 
 /// Re-checks every package of a prepared directory (or of a cache's `frontend/` folder),
@@ -43,13 +47,22 @@ pub fn prepare_with(
 /// integrity, archive content against the manifest, and the extracted files against their
 /// hashes. Blocking.
 pub fn verify(dir: &Path) -> Vec<PackageReport> {
-    verify_with(dir, libraries::linked())
+    verify_with(dir, libraries::linked(), &[])
 }
 
-/// [`verify`] for these component libraries instead of the linked ones.
-pub fn verify_with(dir: &Path, libraries: &[ComponentLibrary]) -> Vec<PackageReport> {
+/// [`verify`] for these component libraries instead of the linked ones, plus `extra` npm
+/// packages.
+pub fn verify_with(
+    dir: &Path,
+    libraries: &[ComponentLibrary],
+    extra: &[Package],
+) -> Vec<PackageReport> {
     let store = Store::offline(dir.to_path_buf());
-    let mut reports: Vec<PackageReport> = PACKAGES.iter().map(|p| report(&store, p)).collect();
+    let mut reports: Vec<PackageReport> = PACKAGES
+        .iter()
+        .chain(extra)
+        .map(|p| report(&store, p))
+        .collect();
     reports.extend(libraries.iter().map(|l| report(&store, l)));
     reports
 }

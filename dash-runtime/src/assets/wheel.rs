@@ -274,7 +274,7 @@ mod tests {
         store.install(&lib, &src).expect("install");
         store.verify(&lib).expect("verify");
         let index = SuiteIndex::build(&store.ensure(&[lib]).expect("stored")).expect("index");
-        let front_end = FrontEnd::from_parts(index, vec![lib]);
+        let front_end = FrontEnd::from_parts(index, vec![lib], Vec::new());
 
         let scripts = front_end.component_library_scripts("/app/", false);
         assert!(

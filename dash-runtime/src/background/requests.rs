@@ -230,6 +230,20 @@ impl JobRequest<'_> {
                 return Ok(Reply::Job(Value::Object(body)));
             }
             (JobState::Done, Some(outcome @ Outcome::Values { .. })) => {
+                // A page following the job over the websocket gets its last progress too
+                // (over HTTP the renderer's last poll shows whatever it saw last, as in Dash).
+                if let (Some(Value::Object(progress)), true) = (
+                    &progress,
+                    ctx.extension::<crate::realtime::Push>().is_some(),
+                ) {
+                    for (prop_id, value) in progress {
+                        if let Some((id, prop)) = prop_id.rsplit_once('.') {
+                            let mut props = Map::new();
+                            props.insert(prop.to_owned(), value.clone());
+                            ctx.set_props(Value::String(id.to_owned()), Value::Object(props));
+                        }
+                    }
+                }
                 if let Outcome::Values { serverside, .. } = &outcome {
                     // The job stored these values; the answer carries their keys signed for
                     // this request's session.

@@ -64,6 +64,8 @@ pub(crate) fn with_cancel_helpers(
                 // Answers at once: no need for a pool thread.
                 blocking: false,
                 memoize: None,
+                websocket: false,
+                persistent: false,
             })));
         }
     }

@@ -161,6 +161,10 @@ impl CallbackContext {
             job.set_props(key, props);
             return;
         }
+        if let Some(push) = self.extensions.get::<crate::realtime::Push>() {
+            push.set_props(&key, props);
+            return;
+        }
         let mut side = self
             .side_updates
             .lock()

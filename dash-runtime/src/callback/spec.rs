@@ -42,6 +42,12 @@ pub struct CallbackSpec {
     pub blocking: bool,
     /// `memoize = ".."`: answers kept in the data store and reused for identical calls.
     pub memoize: Option<crate::memo::Memoize>,
+    /// `websocket = true`: the renderer calls it over the app's websocket (see
+    /// [`crate::realtime`]).
+    pub websocket: bool,
+    /// `persistent = true`: the page shows no loading state while it runs (for callbacks
+    /// that run as long as the page is open).
+    pub persistent: bool,
 }
 
 /// One `running` entry: an output set to `values().0` while the callback runs and to

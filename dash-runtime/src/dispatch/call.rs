@@ -35,6 +35,7 @@ pub(super) async fn run(
         headers,
         query,
         path,
+        extensions: from_transport,
     } = request;
     let values = update.argument_values(spec)?;
     let targets = update.output_targets(spec)?;
@@ -50,6 +51,7 @@ pub(super) async fn run(
         Err(answer) => return answer,
     };
     let mut extensions = dispatcher.extensions.clone();
+    extensions.extend(from_transport);
     data.attach(&mut extensions);
     let ctx = Arc::new(CallbackContext {
         inputs_list: update.inputs,

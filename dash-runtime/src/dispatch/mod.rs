@@ -44,6 +44,8 @@ pub struct CallRequest {
     pub query: Query,
     /// The request path with its query string.
     pub path: String,
+    /// Attached to the call's context by the transport (the websocket's push handle).
+    pub extensions: axum::http::Extensions,
 }
 
 /// Runs callback calls for one app: its registry, handlers, job manager and blocking pool.
@@ -118,6 +120,14 @@ impl Dispatcher {
         };
         crate::observability::callback_finished(spec.name, status, started.elapsed());
         result
+    }
+
+    /// Cancel the background jobs named by `cancelJob` handles in `query` (a transport whose
+    /// page went away while they ran).
+    pub(crate) async fn cancel_jobs(&self, query: &Query) {
+        if let Some(background) = &self.background {
+            crate::background::cancel_requested(background, &self.signer, query).await;
+        }
     }
 
     /// The layout for a page load: a layout function runs on the blocking pool.

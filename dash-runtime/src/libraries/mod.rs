@@ -49,8 +49,10 @@
 //! ```
 
 mod registry;
+mod theme;
 
 pub use registry::{find, linked};
+pub use theme::Theme;
 
 /// One Dash component package linked into the app.
 #[derive(Debug, Clone, Copy)]

@@ -325,6 +325,8 @@ static ROUTING: CallbackSpec = CallbackSpec {
     // Page layout functions are user code: they run on the blocking pool.
     blocking: true,
     memoize: None,
+    websocket: false,
+    persistent: false,
 };
 
 static TITLE: CallbackSpec = CallbackSpec {
@@ -351,6 +353,8 @@ static TITLE: CallbackSpec = CallbackSpec {
     timeout: None,
     blocking: false,
     memoize: None,
+    websocket: false,
+    persistent: false,
 };
 
 /// The callbacks pages add: routing (server) and the page title (clientside).

@@ -21,7 +21,11 @@ pub(crate) struct IndexTemplate {
 use crate::escape::escape_html as escape_attr;
 
 /// `_dash-config` without `end_id`.
-pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, Value> {
+pub(crate) fn dash_config(
+    config: &Config,
+    front_end: &FrontEnd,
+    websocket: Option<&Value>,
+) -> Map<String, Value> {
     let q = &config.requests_prefix;
     let dev = config.dev_tools;
     let mut c = Map::new();
@@ -65,6 +69,9 @@ pub(crate) fn dash_config(config: &Config, front_end: &FrontEnd) -> Map<String, 
     if dev.ui {
         c.insert("dev_tools".into(), json!([]));
     }
+    if let Some(websocket) = websocket {
+        c.insert("websocket".into(), websocket.clone());
+    }
     c
 }
 
@@ -74,6 +81,7 @@ impl IndexTemplate {
         front_end: &FrontEnd,
         assets: &AssetsFolder,
         inline_clientside: &[(String, &'static str)],
+        websocket: Option<&Value>,
     ) -> Self {
         let q = &config.requests_prefix;
         let mut metas = String::new();
@@ -103,6 +111,11 @@ impl IndexTemplate {
         }
 
         let mut css = String::new();
+        let themes = front_end.theme_links(q, &config.themes);
+        if !themes.is_empty() {
+            css.push_str(&themes);
+            css.push('\n');
+        }
         for url in &config.external_stylesheets {
             let _ = writeln!(
                 css,
@@ -144,7 +157,7 @@ impl IndexTemplate {
             );
         }
 
-        let config_json = html_safe_json(&Value::Object(dash_config(config, front_end)));
+        let config_json = html_safe_json(&Value::Object(dash_config(config, front_end, websocket)));
         // Re-open the object so each page load can append its own end_id.
         let config_open = config_json.strip_suffix('}').unwrap_or("{").to_owned();
 

@@ -111,7 +111,8 @@ impl DashServer {
         config.validation_layout = validate_app(&config, &registry, &layout, pages.as_deref())?;
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
-        let front_end = FrontEnd::load(&fe_config).await?;
+        let front_end =
+            FrontEnd::load_with(&fe_config, crate::libraries::linked(), &config.themes).await?;
         let assets =
             AssetsFolder::try_scan(&config.assets_folder, config.assets_ignore.as_deref())?;
         let data_store = app.data_store.clone().unwrap_or_else(crate::store::current);
@@ -237,10 +238,16 @@ impl DashServer {
         let router = self.router_with(draining.clone());
         let options = self.state.config.server.clone();
         let background = self.state.background.clone();
+        let app = self.state.clone();
         // Once the signal arrives: health answers 503, and the background service hands the
         // jobs this process runs over to other processes, while requests in flight finish.
         let on_shutdown = async move {
             draining.start();
+            // Open websockets would hold the shutdown for its whole grace: close them (the
+            // pages reconnect to another process, or to this app when it is back).
+            if let Some(hub) = &app.realtime {
+                hub.close_all();
+            }
             if let Some(service) = background {
                 if let Ok(n) = service.hand_over().await {
                     tracing::info!("handed {n} background job(s) over");

@@ -124,6 +124,11 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route(&format!("{r}assets/{{*path}}"), get(assets))
         .route(&r, get(index))
         .route(&format!("{r}{{*path}}"), get(index));
+    // Always routed, so a page expecting a websocket the app does not serve gets a plain 404.
+    router = router.route(
+        &format!("{r}{}", crate::realtime::ROUTE),
+        get(crate::realtime::upgrade),
+    );
     if let Some(pages) = &state.pages {
         let q = state.config.requests_prefix.clone();
         for (from, to) in pages.redirects() {

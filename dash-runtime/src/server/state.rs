@@ -29,8 +29,10 @@ pub(crate) struct AppState {
     pub pages: Option<Arc<PageRouter>>,
     /// The background job manager, when the app has background callbacks.
     pub background: Option<Arc<crate::background::Service>>,
-    /// Runs callback calls and layout functions.
-    pub dispatcher: Dispatcher,
+    /// Runs callback calls and layout functions (for every transport).
+    pub dispatcher: Arc<Dispatcher>,
+    /// The open websockets, when some callback is served over one.
+    pub realtime: Option<crate::realtime::Hub>,
     /// Sessions and `Serverside` values.
     pub server_data: Arc<crate::sessions::ServerData>,
 }
@@ -65,11 +67,32 @@ impl AppState {
         } = parts;
         let dependencies_json =
             Bytes::from(serde_json::to_vec(&registry.dependencies()).unwrap_or_default());
-        let index = IndexTemplate::new(&config, &front_end, &assets, &registry.inline_clientside());
+        let websocket = crate::realtime::wanted(&registry, &config.websocket)
+            .then(|| {
+                let worker = front_end.worker_url(&config.requests_prefix);
+                if worker.is_none() {
+                    tracing::warn!(
+                        "websocket callbacks are answered over HTTP: the renderer's websocket \
+                         worker must come from this server, and the front end is served from a CDN"
+                    );
+                }
+                crate::realtime::index_config(&config.requests_prefix, &config.websocket, worker)
+            })
+            .flatten();
+        let realtime = websocket
+            .as_ref()
+            .map(|_| crate::realtime::Hub::new(&config.websocket));
+        let index = IndexTemplate::new(
+            &config,
+            &front_end,
+            &assets,
+            &registry.inline_clientside(),
+            websocket.as_ref(),
+        );
         let reload_hash = hex::encode(rand::random::<[u8; 16]>());
         let registry = Arc::new(registry);
         let pool = BlockingPool::new(config.callback_threads, config.callback_queue);
-        let dispatcher = Dispatcher::new(
+        let dispatcher = Arc::new(Dispatcher::new(
             registry.clone(),
             signer.clone(),
             on_error,
@@ -77,7 +100,7 @@ impl AppState {
             background.clone(),
             pool,
             server_data.clone(),
-        );
+        ));
         AppState {
             config,
             registry,
@@ -91,6 +114,7 @@ impl AppState {
             pages,
             background,
             dispatcher,
+            realtime,
             server_data,
         }
     }

@@ -39,6 +39,7 @@ pub(super) async fn update_component(
             .map(|p| p.to_string())
             .unwrap_or_default(),
         headers,
+        extensions: Default::default(),
     };
     match state.dispatcher.call(request).await {
         Ok(reply) => reply_response(reply),

@@ -111,6 +111,8 @@ impl Cb {
             timeout: None,
             blocking: false,
             memoize: None,
+            websocket: false,
+            persistent: false,
         }))
     }
 }

@@ -1,13 +1,41 @@
 //! `gallery`: component libraries from their own crates. Depending on
-//! `dash-bootstrap-components` and `dash-mantine-components` is all it takes: the runtime
-//! fetches each package's pinned wheel, serves its scripts and checks the layout against
-//! its components.
+//! `dash-bootstrap-components`, `dash-mantine-components` and `dash-ag-grid` is all it takes:
+//! the runtime fetches each package's pinned wheel, serves its scripts and checks the layout
+//! against its components. The grid pages, sorts and filters 100,000 rows on the server
+//! (AG Grid's infinite row model, answered by `dash_dataframe::ag_grid`).
 //!
 //! Run with `cargo run --release -p gallery` and open <http://127.0.0.1:8050/>.
 
+use std::sync::OnceLock;
+
+use dash_ag_grid as dag;
 use dash_bootstrap_components as dbc;
+use dash_dataframe::ag_grid::{get_rows, GetRowsRequest, GetRowsResponse};
 use dash_mantine_components as dmc;
 use dash_runtime::prelude::*;
+use polars::prelude::*;
+use serde_json::{json, Value};
+
+/// Rows of the grid's data.
+pub const ROWS: i64 = 100_000;
+
+/// `id` 0..n, `name` "row <id>", `score` (id × 37) mod 101.
+pub fn grid_rows(n: i64) -> PolarsResult<DataFrame> {
+    let ids: Vec<i64> = (0..n).collect();
+    let names: Vec<String> = ids.iter().map(|i| format!("row {i}")).collect();
+    let scores: Vec<i64> = ids.iter().map(|i| (i * 37) % 101).collect();
+    df!("id" => ids, "name" => names, "score" => scores)
+}
+
+/// The grid's data, built on first use.
+fn frame() -> Result<&'static DataFrame, CallbackError> {
+    static FRAME: OnceLock<DataFrame> = OnceLock::new();
+    if let Some(df) = FRAME.get() {
+        return Ok(df);
+    }
+    let df = grid_rows(ROWS).map_err(CallbackError::new)?;
+    Ok(FRAME.get_or_init(|| df))
+}
 
 /// "Open" toggles the modal.
 #[callback(
@@ -34,6 +62,31 @@ fn save(clicks: Option<u64>) -> String {
 #[callback(output = Output("fruit-out", "children"), inputs = [Input("fruit", "value")])]
 fn fruit(value: Option<String>) -> String {
     fruit_text(value.as_deref())
+}
+
+/// Each block of rows the grid asks for, filtered and sorted on the server.
+#[callback(
+    output = Output("grid", "getRowsResponse"),
+    inputs = [Input("grid", "getRowsRequest")],
+    prevent_initial_call = true,
+)]
+fn grid_block(request: Option<GetRowsRequest>) -> Result<GetRowsResponse, CallbackError> {
+    let request = request.unwrap_or_default();
+    get_rows(frame()?.clone().lazy(), &request).map_err(CallbackError::new)
+}
+
+/// The selected row's name.
+#[callback(output = Output("grid-selected", "children"), inputs = [Input("grid", "selectedRows")])]
+fn selected(rows: Option<Vec<Value>>) -> String {
+    selected_text(rows.as_deref().unwrap_or_default())
+}
+
+fn selected_text(rows: &[Value]) -> String {
+    let name = rows
+        .first()
+        .and_then(|r| r["name"].as_str())
+        .unwrap_or("none");
+    format!("Selected: {name}")
 }
 
 fn saved_text(n: u64) -> String {
@@ -69,12 +122,25 @@ fn layout() -> html::Div {
                 .data(["Apple", "Banana", "Cherry"]),
             dmc::text("").id("fruit-out"),
         )),
+        html::h2("AG Grid"),
+        dag::AgGrid::new()
+            .id("grid")
+            .row_model_type("infinite")
+            .column_defs(json!([
+                {"field": "id"},
+                {"field": "name"},
+                {"field": "score", "filter": "agNumberColumnFilter"},
+            ]))
+            .default_col_def(json!({"sortable": true}))
+            .dash_grid_options(json!({"rowSelection": {"mode": "singleRow", "checkboxes": false, "enableClickSelection": true}})),
+        html::Div::new().id("grid-selected"),
     ))
 }
 
 fn main() -> Result<(), dash_runtime::Error> {
     Dash::new()
         .title("Component libraries")
+        .theme(dbc::themes::BOOTSTRAP)
         .layout(layout())
         .run()
 }
@@ -89,6 +155,27 @@ mod tests {
         assert_eq!(fruit_text(None), "Fruit: none");
         assert_eq!(fruit_text(Some("")), "Fruit: none");
         assert_eq!(fruit_text(Some("Cherry")), "Fruit: Cherry");
+        assert_eq!(selected_text(&[]), "Selected: none");
+        assert_eq!(
+            selected_text(&[json!({"id": 7, "name": "row 7", "score": 57})]),
+            "Selected: row 7"
+        );
+    }
+
+    #[test]
+    fn the_grid_answers_blocks_sorted_and_filtered() {
+        let request: GetRowsRequest = serde_json::from_value(json!({
+            "startRow": 0, "endRow": 100,
+            "sortModel": [{"colId": "score", "sort": "desc"}],
+            "filterModel": {"score": {"filterType": "number", "type": "greaterThan", "filter": 99}},
+        }))
+        .expect("request");
+        let response = grid_block(Some(request)).expect("rows");
+        let json = serde_json::to_value(&response).expect("JSON");
+        let rows = json["rowData"].as_array().expect("rows");
+        assert!(!rows.is_empty() && rows.iter().all(|r| r["score"] == 100));
+        let expected = (0..ROWS).filter(|i| (i * 37) % 101 == 100).count();
+        assert_eq!(response.row_count, Some(expected));
     }
 
     #[test]
@@ -97,5 +184,6 @@ mod tests {
         let text = json.to_string();
         assert!(text.contains(r#""namespace":"dash_bootstrap_components""#));
         assert!(text.contains(r#""namespace":"dash_mantine_components""#));
+        assert!(text.contains(r#""namespace":"dash_ag_grid""#));
     }
 }
