@@ -232,6 +232,17 @@ async fn until(socket: &mut Socket, kind: &str) -> (Value, Vec<Value>) {
     }
 }
 
+/// The persistent ticker's output id (a hash of its source location) from the dependencies.
+async fn ticker_output(addr: std::net::SocketAddr) -> String {
+    let deps: Value =
+        serde_json::from_str(&http_get(addr, "/_dash-dependencies").await.1).expect("JSON");
+    deps.as_array()
+        .and_then(|a| a.iter().find(|d| d["persistent"] == true))
+        .and_then(|d| d["output"].as_str())
+        .expect("the ticker's id")
+        .to_owned()
+}
+
 fn call(request_id: &str, output: &str, inputs: Value) -> Value {
     let (outputs, changed) = match output.split_once('.') {
         Some((id, prop)) if !output.contains("..") => (
@@ -433,14 +444,7 @@ async fn get_props_asks_the_page_and_uses_its_answer() {
 async fn a_persistent_callback_streams_until_the_page_goes_away() {
     let served = serve(app()).await;
     let mut socket = page(served.addr).await;
-    let deps: Value =
-        serde_json::from_str(&http_get(served.addr, "/_dash-dependencies").await.1).expect("JSON");
-    let ticker = deps
-        .as_array()
-        .and_then(|a| a.iter().find(|d| d["persistent"] == true))
-        .and_then(|d| d["output"].as_str())
-        .expect("the ticker's id")
-        .to_owned();
+    let ticker = ticker_output(served.addr).await;
     send(&mut socket, call("page-1-1", &ticker, json!([]))).await;
     let mut last = 0;
     for _ in 0..10 {
@@ -612,14 +616,7 @@ async fn calls_beyond_the_in_flight_limit_are_answered_at_once() {
 async fn shutdown_closes_every_socket_and_cancels_its_calls() {
     let served = serve(app()).await;
     let mut socket = page(served.addr).await;
-    let deps: Value =
-        serde_json::from_str(&http_get(served.addr, "/_dash-dependencies").await.1).expect("JSON");
-    let ticker = deps
-        .as_array()
-        .and_then(|a| a.iter().find(|d| d["persistent"] == true))
-        .and_then(|d| d["output"].as_str())
-        .expect("the ticker's id")
-        .to_owned();
+    let ticker = ticker_output(served.addr).await;
     send(&mut socket, call("page-1-1", &ticker, json!([]))).await;
     assert_eq!(next(&mut socket).await["type"], "set_props");
     let Served { addr, _stop: stop } = served;
