@@ -3,6 +3,7 @@
 
 mod callback;
 mod errors;
+mod mcp_tool;
 mod memoize;
 mod page;
 
@@ -86,4 +87,24 @@ pub fn page(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn memoize(attr: TokenStream, item: TokenStream) -> TokenStream {
     memoize::expand(attr.into(), item.into()).into()
+}
+
+/// Offer a plain function as a tool of the app's MCP server (`Dash::mcp(true)`), next to the
+/// tools made from callbacks. Its doc comment is the tool's description; its parameters are
+/// the tool's arguments, with JSON schemas from their types (`schemars`).
+///
+/// ```ignore
+/// /// Monthly revenue of one region, in euros.
+/// #[mcp_tool]
+/// fn revenue(region: String, month: u32) -> Result<f64, String> { .. }
+///
+/// #[mcp_tool(name = "list_regions")]
+/// async fn regions() -> Vec<String> { .. }
+/// ```
+///
+/// A plain `fn` runs on the app's blocking pool, an `async fn` on the runtime. An `Err` is
+/// answered as a tool error with its message.
+#[proc_macro_attribute]
+pub fn mcp_tool(attr: TokenStream, item: TokenStream) -> TokenStream {
+    mcp_tool::expand(attr.into(), item.into()).into()
 }

@@ -36,6 +36,7 @@ pub mod figure;
 pub mod ids;
 pub mod layout;
 pub mod libraries;
+pub mod mcp;
 pub mod memo;
 pub(crate) mod observability;
 pub mod pages;
@@ -55,8 +56,11 @@ pub use callback::{
     callback_context, set_props, CallbackContext, CallbackError, NoUpdate, PreventUpdate,
     Serverside, Update,
 };
-pub use dash_macros::{callback, clientside_callback, memoize, page};
+pub use dash_macros::{callback, clientside_callback, mcp_tool, memoize, page};
 pub use realtime::{get_props, GetPropsError};
+/// The `schemars` the MCP server derives tool input schemas with: derive
+/// `dash_runtime::schemars::JsonSchema` on a parameter type to give agents its shape.
+pub use schemars;
 
 /// The names most apps need: `use dash_runtime::prelude::*;`.
 pub mod prelude {
@@ -72,7 +76,7 @@ pub mod prelude {
     pub use crate::pages::{page_container, page_registry};
     pub use crate::patch::Patch;
     pub use crate::realtime::{get_props, GetPropsError};
-    pub use dash_macros::{callback, clientside_callback, memoize, page};
+    pub use dash_macros::{callback, clientside_callback, mcp_tool, memoize, page};
 }
 
 /// Items the macros expand to. Not public API: no stability guarantees.
@@ -99,6 +103,10 @@ pub mod __private {
     pub use crate::callback::serverside::{serverside_store, ServersideUse};
     pub use crate::dependencies::{Dependency, IdSpec, IdValue, OutputDep, Wildcard};
     pub use crate::ids::{accepts_property, prop_table};
+    pub use crate::mcp::{
+        mcp_tool_value, McpArgs, McpInfo, McpParam, McpSchemaAny, McpSchemaDerived, McpSchemaProbe,
+        McpToolHandler, McpToolSpec,
+    };
     pub use inventory;
     pub use serde_json::{to_value, Value};
 }

@@ -53,7 +53,13 @@ fn output(dep: &Dep) -> TokenStream {
 
 /// The static description shared by server and clientside callbacks; `handler` is the
 /// expression of the `Handler`.
-fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions) -> TokenStream {
+fn submit(
+    args: &CallbackArgs,
+    name: &str,
+    handler: TokenStream,
+    run: RunOptions,
+    mcp: TokenStream,
+) -> TokenStream {
     let RunOptions {
         on_error,
         timeout_ms,
@@ -122,6 +128,7 @@ fn submit(args: &CallbackArgs, name: &str, handler: TokenStream, run: RunOptions
                 memoize: #memoize,
                 websocket: #websocket,
                 persistent: #persistent,
+                mcp: #mcp,
             }
         }
     }
@@ -222,6 +229,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         None => quote! { __result },
     };
 
+    let (mcp_fns, mcp_info) = super::mcp::info(args, func, checked);
     if let Some(bg) = &checked.background {
         let job = background_job(
             func,
@@ -237,6 +245,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
             &name_str,
             quote! { __dash::Handler::Background(&__DASH_BACKGROUND) },
             RunOptions::none(),
+            mcp_info,
         );
         return quote! {
             #[doc(hidden)]
@@ -245,6 +254,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
                 use ::dash_runtime::__private as __dash;
                 #job
                 #spec
+                #mcp_fns
                 #submit
             };
         };
@@ -294,6 +304,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         &name_str,
         quote! { __dash::Handler::#kind(__dash_handler) },
         run,
+        mcp_info,
     );
 
     quote! {
@@ -303,6 +314,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
             use ::dash_runtime::__private as __dash;
             #handler
             #on_error_fn
+            #mcp_fns
             #submit
         };
     }
@@ -321,7 +333,13 @@ pub fn clientside_registration(args: &CallbackArgs) -> TokenStream {
         (None, Some(f)) => f.value(),
         _ => "clientside".to_owned(),
     };
-    let submit = submit(args, &name, handler, RunOptions::none());
+    let submit = submit(
+        args,
+        &name,
+        handler,
+        RunOptions::none(),
+        quote! { __dash::McpInfo::NONE },
+    );
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]

@@ -1,6 +1,7 @@
 //! `#[callback]`: parse the attribute, check it against the function, emit the registration.
 
 mod expand;
+pub(crate) mod mcp;
 mod parse;
 mod serverside;
 mod typed;

@@ -20,6 +20,7 @@ pub const KEYS: &[&str] = &[
     "memoize_by",
     "websocket",
     "persistent",
+    "mcp",
 ];
 
 /// Options that only apply to background callbacks.
@@ -63,6 +64,8 @@ pub struct CallbackArgs {
     pub websocket: Option<LitBool>,
     /// `persistent = true`.
     pub persistent: Option<LitBool>,
+    /// `mcp = false`: not offered as a tool by the app's MCP server.
+    pub mcp: Option<LitBool>,
     /// `memoize_by = ["session", "header:x-tenant", ..]` (the key and its value).
     pub memoize_by: Option<(Ident, syn::Expr)>,
     /// Background-only options given as expressions (key and value tokens): every key of
@@ -416,6 +419,7 @@ impl Parse for CallbackArgs {
             memoize_by: None,
             websocket: None,
             persistent: None,
+            mcp: None,
             background_options: Vec::new(),
             progress: None,
             cancel: None,
@@ -467,6 +471,7 @@ impl Parse for CallbackArgs {
                 "memoize" => args.memoize = Some(input.parse()?),
                 "websocket" => args.websocket = Some(input.parse()?),
                 "persistent" => args.persistent = Some(input.parse()?),
+                "mcp" => args.mcp = Some(input.parse()?),
                 "memoize_by" => args.memoize_by = Some((key_ident.clone(), input.parse()?)),
                 "progress" | "cancel" => {
                     args.background_keys.push(key_ident.clone());

@@ -844,6 +844,12 @@ pub fn check_clientside(args: &CallbackArgs, errors: &mut Errors) {
             "`persistent` is for server callbacks; a clientside callback runs in the browser",
         );
     }
+    if let Some(b) = &args.mcp {
+        errors.spanned(
+            b,
+            "`mcp` is for server callbacks: the MCP server cannot run a clientside callback",
+        );
+    }
     crate::memoize::check_clientside(args.memoize.as_ref(), args.memoize_by.as_ref(), errors);
     for (_, group) in [&args.input_groups, &args.state_groups]
         .iter()

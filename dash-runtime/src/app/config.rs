@@ -65,6 +65,7 @@ pub(crate) struct Settings {
     pub port: Option<u16>,
     pub server: crate::server::ServerSettings,
     pub websocket: crate::realtime::WebsocketSettings,
+    pub mcp: crate::mcp::McpSettings,
 }
 
 /// Dev-tools flags (all on in debug mode unless overridden by `DASH_*` variables).
@@ -139,6 +140,8 @@ pub struct Config {
     pub server: crate::server::ServerOptions,
     /// Websocket callbacks (see [`crate::realtime`]).
     pub websocket: crate::realtime::WebsocketOptions,
+    /// The MCP server (see [`crate::mcp`]).
+    pub mcp: crate::mcp::McpOptions,
 }
 
 /// Reads environment variables; a trait so tests can supply their own.
@@ -319,6 +322,7 @@ impl Settings {
             port,
             server: self.server.resolve(&|name| env.var(name))?,
             websocket: self.websocket.resolve(&|name| env.var(name))?,
+            mcp: self.mcp.resolve(&|name| env.var(name))?,
         })
     }
 }

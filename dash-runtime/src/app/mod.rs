@@ -262,6 +262,37 @@ impl Dash {
         self
     }
 
+    /// Serve the MCP server at `_mcp` (otherwise `DASH_MCP_ENABLED`; default off): agents
+    /// list and call the app's callbacks as tools and read its layout (see [`crate::mcp`]).
+    ///
+    /// ```
+    /// # use dash_runtime::Dash;
+    /// let app = Dash::new().mcp(true);
+    /// ```
+    pub fn mcp(mut self, on: bool) -> Self {
+        self.settings.mcp.enabled = Some(on);
+        self
+    }
+
+    /// Where the MCP server answers, under the routes prefix (otherwise `DASH_MCP_PATH`;
+    /// default `_mcp`, as in Dash).
+    pub fn mcp_path(mut self, path: impl Into<String>) -> Self {
+        self.settings.mcp.path = Some(path.into());
+        self
+    }
+
+    /// `Host` header values the MCP endpoint answers, a guard against DNS rebinding (default:
+    /// the loopback names when the app listens on a loopback address, any host otherwise).
+    ///
+    /// ```
+    /// # use dash_runtime::Dash;
+    /// let app = Dash::new().mcp(true).mcp_allowed_hosts(["dash.example.com"]);
+    /// ```
+    pub fn mcp_allowed_hosts<I: IntoIterator<Item = S>, S: Into<String>>(mut self, hosts: I) -> Self {
+        self.settings.mcp.allowed_hosts = Some(hosts.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Origins besides the app's own host that may open its websocket (exact strings such
     /// as `https://dashboard.example.com`; the app's own host and port always may).
     ///

@@ -66,6 +66,7 @@ pub(crate) fn with_cancel_helpers(
                 memoize: None,
                 websocket: false,
                 persistent: false,
+                mcp: crate::mcp::McpInfo::NONE,
             })));
         }
     }

@@ -48,6 +48,8 @@ pub struct CallbackSpec {
     /// `persistent = true`: the page shows no loading state while it runs (for callbacks
     /// that run as long as the page is open).
     pub persistent: bool,
+    /// What the app's MCP server offers agents for it (see [`crate::mcp`]).
+    pub mcp: crate::mcp::McpInfo,
 }
 
 /// One `running` entry: an output set to `values().0` while the callback runs and to

@@ -96,6 +96,19 @@ impl Router {
         self.pages.is_empty()
     }
 
+    /// The registered pages, in menu order.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// The layout of the page at `path` (below the prefix), if a page has that path; a layout
+    /// function that rejects the path's values counts as no page.
+    pub fn page_layout(&self, path: &str) -> Option<Value> {
+        let (page, vars) = self.find(path)?;
+        let spec = page.spec?;
+        (spec.layout)(&PageArgs::new(vars, "")).ok()
+    }
+
     /// The page for a path below the prefix (slashes around it ignored), with its variables.
     pub fn find(&self, path: &str) -> Option<(&Page, Vec<(String, String)>)> {
         let path_id = path.trim_matches('/');
@@ -327,6 +340,7 @@ static ROUTING: CallbackSpec = CallbackSpec {
     memoize: None,
     websocket: false,
     persistent: false,
+    mcp: crate::mcp::McpInfo::NONE,
 };
 
 static TITLE: CallbackSpec = CallbackSpec {
@@ -355,6 +369,7 @@ static TITLE: CallbackSpec = CallbackSpec {
     memoize: None,
     websocket: false,
     persistent: false,
+    mcp: crate::mcp::McpInfo::NONE,
 };
 
 /// The callbacks pages add: routing (server) and the page title (clientside).

@@ -6,7 +6,7 @@ mod options;
 mod reply;
 mod routes;
 mod serve;
-mod state;
+pub(crate) mod state;
 mod update;
 
 use std::sync::Arc;

@@ -129,6 +129,12 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         &format!("{r}{}", crate::realtime::ROUTE),
         get(crate::realtime::upgrade),
     );
+    if state.config.mcp.enabled {
+        router = router.route_service(
+            &format!("{r}{}", state.config.mcp.path),
+            crate::mcp::service(state.clone()),
+        );
+    }
     if let Some(pages) = &state.pages {
         let q = state.config.requests_prefix.clone();
         for (from, to) in pages.redirects() {

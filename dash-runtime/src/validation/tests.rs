@@ -113,6 +113,7 @@ impl Cb {
             memoize: None,
             websocket: false,
             persistent: false,
+            mcp: crate::mcp::McpInfo::NONE,
         }))
     }
 }
