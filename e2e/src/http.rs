@@ -115,6 +115,17 @@ pub fn request(
     body: Option<(&str, &[u8])>,
     timeout: Duration,
 ) -> Result<Response, HttpError> {
+    request_with_headers(method, url, body, &[("Accept", "*/*")], timeout)
+}
+
+/// Like [`request`], with the request's own `headers` (name, value) instead of `Accept: */*`.
+pub fn request_with_headers(
+    method: &str,
+    url: &str,
+    body: Option<(&str, &[u8])>,
+    headers: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<Response, HttpError> {
     let target = Target::parse(url)?;
     let io_err = |source| HttpError::Io {
         method: method.to_owned(),
@@ -132,9 +143,12 @@ pub fn request(
     stream.set_write_timeout(Some(timeout)).map_err(io_err)?;
 
     let mut head = format!(
-        "{method} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAccept: */*\r\n",
+        "{method} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
         target.path, target.authority
     );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
     let payload: &[u8] = match body {
         Some((content_type, bytes)) => {
             head.push_str(&format!("Content-Type: {content_type}\r\n"));

@@ -61,13 +61,18 @@ fn sanitize(raw: &str) -> String {
     format!("{head}_{}", &hash[..8])
 }
 
-/// The callbacks offered as tools: server callbacks that did not opt out, named after their
-/// function, or after their outputs when two functions share a name.
+/// The callbacks offered as tools: server callbacks that did not opt out and are not
+/// persistent (those run as long as a page is open), named after their function, or after
+/// their outputs when two functions share a name.
 pub(crate) fn callback_tools(registry: &Registry) -> Vec<CallbackTool<'_>> {
     let offered: Vec<&RegisteredCallback> = registry
         .callbacks()
         .iter()
-        .filter(|c| c.spec.mcp.enabled && !matches!(c.spec.handler, Handler::Clientside(_)))
+        .filter(|c| {
+            c.spec.mcp.enabled
+                && !c.spec.persistent
+                && !matches!(c.spec.handler, Handler::Clientside(_))
+        })
         .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in &offered {

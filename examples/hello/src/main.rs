@@ -1,6 +1,8 @@
 //! `hello`: type a name, get a greeting; click the button, count the clicks.
 //!
-//! Run with `cargo run --release -p hello` and open <http://127.0.0.1:8050/>.
+//! Run with `cargo run --release -p hello` and open <http://127.0.0.1:8050/>. With
+//! `DASH_MCP_ENABLED=true` it also answers MCP at <http://127.0.0.1:8050/_mcp>: agents can call
+//! the two callbacks as tools.
 
 use dash_runtime::prelude::*;
 
@@ -10,8 +12,9 @@ fn name_or_stranger(name: Option<String>) -> String {
         .unwrap_or_else(|| "stranger".to_owned())
 }
 
-/// Formatting a string never blocks: `blocking = false` runs it inline, without the hand-off to
-/// a callback thread that a callback doing real work needs.
+/// Greets the name typed into the `name` box ("stranger" when it is empty).
+// Formatting a string never blocks: `blocking = false` runs it inline, without the hand-off to
+// a callback thread that a callback doing real work needs.
 #[callback(
     output = Output("greeting", "children"),
     inputs = [Input("name", "value")],
@@ -21,6 +24,7 @@ fn greet(name: Option<String>) -> String {
     format!("Hello, {}!", name_or_stranger(name))
 }
 
+/// Counts the button's clicks, signed with the name typed into the `name` box.
 #[callback(
     output = Output("clicks", "children"),
     inputs = [Input("btn", "n_clicks")],

@@ -5,7 +5,8 @@
 //! - `#ask` asks the server, which reads `#name`'s current value from the page with
 //!   `get_props` and answers "Asked <name>";
 //! - `#run` starts a background job of ten 100 ms steps; the server follows the job and
-//!   pushes its progress to `#bar` as it happens, and `#result` reads "Done <clicks>".
+//!   pushes its progress to `#bar` as it happens, and `#result` reads "Done <clicks>";
+//! - MCP is on: agents reach the callbacks as tools at `/_mcp` (the job as a task).
 //!
 //! Run with `cargo run --release -p live` and open <http://127.0.0.1:8050/>.
 
@@ -41,12 +42,14 @@ fn asked(name: Option<String>) -> String {
 }
 
 /// Only `ask.n_clicks` is an input: the name is read from the page when the button is
-/// clicked, not sent with every keystroke.
+/// clicked, not sent with every keystroke. It needs an open page to ask, so it is not an MCP
+/// tool (`mcp = false`).
 #[callback(
     output = Output("answer", "children"),
     inputs = [Input("ask", "n_clicks")],
     websocket = true,
     prevent_initial_call = true,
+    mcp = false,
 )]
 async fn ask(_clicks: Option<u64>) -> Result<String, GetPropsError> {
     let name: Option<String> = get_props("name", "value").await?;
@@ -93,7 +96,7 @@ fn layout() -> html::Div {
 }
 
 fn main() -> Result<(), dash_runtime::Error> {
-    Dash::new().title("Live").layout(layout()).run()
+    Dash::new().title("Live").mcp(true).layout(layout()).run()
 }
 
 #[cfg(test)]
