@@ -48,7 +48,11 @@ struct Filter {
     prevent_initial_call = true
 )]
 fn filter_rows(filter: Filter) -> String {
-    format!("min {} in {}", filter.min, filter.region.unwrap_or_else(|| "all".into()))
+    format!(
+        "min {} in {}",
+        filter.min,
+        filter.region.unwrap_or_else(|| "all".into())
+    )
 }
 
 #[callback(
@@ -115,8 +119,12 @@ fn app() -> Dash {
             html::Div::new().id("filtered"),
             html::button("Boom").id("boom"),
             html::Div::new().id("boom-out"),
-            dcc::Input::new().id(json!({"type": "row", "index": 0})).value(1.5),
-            dcc::Input::new().id(json!({"type": "row", "index": 1})).value(2),
+            dcc::Input::new()
+                .id(json!({"type": "row", "index": 0}))
+                .value(1.5),
+            dcc::Input::new()
+                .id(json!({"type": "row", "index": 1}))
+                .value(2),
             html::Div::new().id("total"),
             html::button("Job").id("job"),
             html::Div::new().id("job-out"),
@@ -161,12 +169,23 @@ async fn http(
     stream.read_to_end(&mut raw).await.expect("reads");
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let content_type = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_owned))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type: ")
+                .map(str::to_owned)
+        })
         .unwrap_or_default();
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         unchunk(body)
     } else {
         body.to_owned()
@@ -178,7 +197,9 @@ fn unchunk(body: &str) -> String {
     let mut out = String::new();
     let mut rest = body;
     while let Some((size, tail)) = rest.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if n == 0 || tail.len() < n {
             break;
         }
@@ -193,7 +214,10 @@ async fn rpc(addr: std::net::SocketAddr, method: &str, params: Value) -> Value {
     let body = json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}).to_string();
     let (status, content_type, text) = http(addr, "POST", "application/json", &body).await;
     assert_eq!(status, 200, "{method}: {text}");
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     let answer: Value = serde_json::from_str(&text).expect("a JSON answer");
     assert_eq!(answer["id"], 7);
     match answer.get("result") {
@@ -203,7 +227,12 @@ async fn rpc(addr: std::net::SocketAddr, method: &str, params: Value) -> Value {
 }
 
 async fn call(addr: std::net::SocketAddr, tool: &str, arguments: Value) -> Value {
-    rpc(addr, "tools/call", json!({"name": tool, "arguments": arguments})).await
+    rpc(
+        addr,
+        "tools/call",
+        json!({"name": tool, "arguments": arguments}),
+    )
+    .await
 }
 
 fn tool<'a>(tools: &'a Value, name: &str) -> &'a Value {
@@ -226,7 +255,9 @@ async fn initialize_answers_the_server_and_its_capabilities() {
     assert_eq!(init["serverInfo"]["name"], "dash-rs");
     assert_eq!(init["capabilities"]["tools"]["listChanged"], true);
     assert_eq!(init["capabilities"]["resources"]["listChanged"], true);
-    assert!(init["instructions"].as_str().is_some_and(|s| s.contains("Dash")));
+    assert!(init["instructions"]
+        .as_str()
+        .is_some_and(|s| s.contains("Dash")));
 }
 
 #[tokio::test]
@@ -252,7 +283,10 @@ async fn tools_are_typed_from_the_rust_parameters_and_described_by_doc_comments(
         "revenue",
         "list_regions",
     ] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
     assert!(!names.contains(&"secret"), "mcp = false is not offered");
 
@@ -272,14 +306,20 @@ async fn tools_are_typed_from_the_rust_parameters_and_described_by_doc_comments(
 
     let shout = tool(&tools, "shout");
     assert_eq!(shout["inputSchema"]["required"], json!(["times", "name"]));
-    assert_eq!(shout["inputSchema"]["properties"]["times"]["type"], "integer");
+    assert_eq!(
+        shout["inputSchema"]["properties"]["times"]["type"],
+        "integer"
+    );
     assert_eq!(shout["inputSchema"]["properties"]["times"]["minimum"], 0);
     assert_eq!(shout["inputSchema"]["properties"]["name"]["type"], "string");
 
     let filter = &tool(&tools, "filter_rows")["inputSchema"]["properties"]["filter"];
     assert_eq!(filter["type"], "object");
     assert_eq!(filter["properties"]["min"]["type"], "integer");
-    assert_eq!(filter["properties"]["min"]["description"], "The smallest value kept.");
+    assert_eq!(
+        filter["properties"]["min"]["description"],
+        "The smallest value kept."
+    );
     assert_eq!(filter["required"], json!(["min"]));
 
     let total = &tool(&tools, "total")["inputSchema"]["properties"]["values"];
@@ -292,9 +332,18 @@ async fn tools_are_typed_from_the_rust_parameters_and_described_by_doc_comments(
         .is_some_and(|d| d.contains("get_background_task_result")));
 
     let revenue = tool(&tools, "revenue");
-    assert_eq!(revenue["description"], "Revenue of one region in one month, in euros.");
-    assert_eq!(revenue["inputSchema"]["required"], json!(["region", "month"]));
-    assert_eq!(revenue["outputSchema"]["properties"]["result"]["type"], "number");
+    assert_eq!(
+        revenue["description"],
+        "Revenue of one region in one month, in euros."
+    );
+    assert_eq!(
+        revenue["inputSchema"]["required"],
+        json!(["region", "month"])
+    );
+    assert_eq!(
+        revenue["outputSchema"]["properties"]["result"]["type"],
+        "number"
+    );
 }
 
 #[tokio::test]
@@ -311,20 +360,39 @@ async fn calling_a_callback_tool_answers_what_the_page_would_get() {
     assert_eq!(text, answer["structuredContent"]);
 
     let shouted = call(served.addr, "shout", json!({"times": 3, "name": "bo"})).await;
-    assert_eq!(shouted["structuredContent"]["response"]["shout"]["children"], "BOBOBO");
+    assert_eq!(
+        shouted["structuredContent"]["response"]["shout"]["children"],
+        "BOBOBO"
+    );
 
-    let typed = call(served.addr, "filter_rows", json!({"filter": {"min": 5, "region": "north"}})).await;
-    assert_eq!(typed["structuredContent"]["response"]["filtered"]["children"], "min 5 in north");
+    let typed = call(
+        served.addr,
+        "filter_rows",
+        json!({"filter": {"min": 5, "region": "north"}}),
+    )
+    .await;
+    assert_eq!(
+        typed["structuredContent"]["response"]["filtered"]["children"],
+        "min 5 in north"
+    );
 
     // A wrong type is the tool's error, with the argument named; the server keeps serving.
     let wrong = call(served.addr, "shout", json!({"times": "many", "name": "bo"})).await;
     assert_eq!(wrong["isError"], true);
-    assert!(wrong["content"][0]["text"].as_str().is_some_and(|t| t.contains("shout")), "{wrong}");
+    assert!(
+        wrong["content"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("shout")),
+        "{wrong}"
+    );
 
     let failed = call(served.addr, "boom", json!({"clicks": 1})).await;
     assert_eq!(failed["isError"], true, "{failed}");
     let again = call(served.addr, "greet", json!({"name": "Bo"})).await;
-    assert_eq!(again["structuredContent"]["response"]["greeting"]["children"], "Hello, Bo!");
+    assert_eq!(
+        again["structuredContent"]["response"]["greeting"]["children"],
+        "Hello, Bo!"
+    );
 }
 
 #[tokio::test]
@@ -344,39 +412,61 @@ async fn pattern_matching_inputs_come_from_the_layout_or_the_agent() {
         ]}),
     )
     .await;
-    assert_eq!(given["structuredContent"]["response"]["total"]["children"], "total 15");
+    assert_eq!(
+        given["structuredContent"]["response"]["total"]["children"],
+        "total 15"
+    );
 }
 
 #[tokio::test]
 async fn a_background_callback_is_a_task_polled_to_its_result() {
     let served = serve(app()).await;
     let started = call(served.addr, "slow_job", json!({"clicks": 4})).await;
-    let text: Value = serde_json::from_str(started["content"][0]["text"].as_str().expect("text"))
-        .expect("json");
+    let text: Value =
+        serde_json::from_str(started["content"][0]["text"].as_str().expect("text")).expect("json");
     assert_eq!(text["status"], "working");
     let task_id = text["taskId"].as_str().expect("a task id").to_owned();
     assert!(task_id.starts_with("slow_job:"));
 
     let deadline = Instant::now() + Duration::from_secs(20);
     let result = loop {
-        let polled = call(served.addr, "get_background_task_result", json!({"taskId": task_id})).await;
+        let polled = call(
+            served.addr,
+            "get_background_task_result",
+            json!({"taskId": task_id}),
+        )
+        .await;
         if polled.get("structuredContent").is_some() {
             break polled;
         }
-        let status: Value = serde_json::from_str(polled["content"][0]["text"].as_str().expect("text"))
-            .expect("json");
+        let status: Value =
+            serde_json::from_str(polled["content"][0]["text"].as_str().expect("text"))
+                .expect("json");
         assert_eq!(status["status"], "working", "{polled}");
         assert!(Instant::now() < deadline, "the job did not finish");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    assert_eq!(result["structuredContent"]["response"]["job-out"]["children"], "Done 4");
+    assert_eq!(
+        result["structuredContent"]["response"]["job-out"]["children"],
+        "Done 4"
+    );
     // Read again: the same answer.
-    let again = call(served.addr, "get_background_task_result", json!({"taskId": task_id})).await;
+    let again = call(
+        served.addr,
+        "get_background_task_result",
+        json!({"taskId": task_id}),
+    )
+    .await;
     assert_eq!(again["structuredContent"], result["structuredContent"]);
 
     // A forged task id is refused.
     let forged = task_id.replacen("~", "~00", 1);
-    let refused = call(served.addr, "get_background_task_result", json!({"taskId": forged})).await;
+    let refused = call(
+        served.addr,
+        "get_background_task_result",
+        json!({"taskId": forged}),
+    )
+    .await;
     assert_eq!(refused["isError"], true, "{refused}");
 }
 
@@ -384,48 +474,90 @@ async fn a_background_callback_is_a_task_polled_to_its_result() {
 async fn a_task_can_be_cancelled() {
     let served = serve(app()).await;
     let started = call(served.addr, "slow_job", json!({"clicks": 1})).await;
-    let text: Value = serde_json::from_str(started["content"][0]["text"].as_str().expect("text"))
-        .expect("json");
+    let text: Value =
+        serde_json::from_str(started["content"][0]["text"].as_str().expect("text")).expect("json");
     let task_id = text["taskId"].as_str().expect("a task id").to_owned();
-    let cancelled = call(served.addr, "cancel_background_task", json!({"taskId": task_id})).await;
-    let status: Value = serde_json::from_str(cancelled["content"][0]["text"].as_str().expect("text"))
-        .expect("json");
+    let cancelled = call(
+        served.addr,
+        "cancel_background_task",
+        json!({"taskId": task_id}),
+    )
+    .await;
+    let status: Value =
+        serde_json::from_str(cancelled["content"][0]["text"].as_str().expect("text"))
+            .expect("json");
     assert_eq!(status["status"], "cancelled", "{cancelled}");
 }
 
 #[tokio::test]
 async fn get_dash_component_reads_initial_values_and_tool_relations() {
     let served = serve(app()).await;
-    let answer = call(served.addr, "get_dash_component", json!({"component_id": "greeting"})).await;
+    let answer = call(
+        served.addr,
+        "get_dash_component",
+        json!({"component_id": "greeting"}),
+    )
+    .await;
     let c = &answer["structuredContent"];
     assert_eq!(c["component_type"], "Div");
     assert_eq!(c["properties"]["children"]["initial_value"], "Hello, Ada!");
-    assert_eq!(c["properties"]["children"]["modified_by_tool"], json!(["greet"]));
+    assert_eq!(
+        c["properties"]["children"]["modified_by_tool"],
+        json!(["greet"])
+    );
 
-    let name = call(served.addr, "get_dash_component", json!({"component_id": "name", "property": "value"})).await;
+    let name = call(
+        served.addr,
+        "get_dash_component",
+        json!({"component_id": "name", "property": "value"}),
+    )
+    .await;
     let c = &name["structuredContent"];
     assert_eq!(c["label"], json!(["Your name"]));
     assert_eq!(c["properties"]["value"]["initial_value"], "Ada");
-    assert_eq!(c["properties"]["value"]["input_to_tool"], json!(["greet", "shout"]));
+    assert_eq!(
+        c["properties"]["value"]["input_to_tool"],
+        json!(["greet", "shout"])
+    );
     assert_eq!(c["properties"].as_object().map(|m| m.len()), Some(1));
 
-    let missing = call(served.addr, "get_dash_component", json!({"component_id": "nope"})).await;
+    let missing = call(
+        served.addr,
+        "get_dash_component",
+        json!({"component_id": "nope"}),
+    )
+    .await;
     assert_eq!(missing["isError"], true);
 }
 
 #[tokio::test]
 async fn mcp_tool_functions_answer_their_result_or_their_error() {
     let served = serve(app()).await;
-    let ok = call(served.addr, "revenue", json!({"region": "north", "month": 3})).await;
+    let ok = call(
+        served.addr,
+        "revenue",
+        json!({"region": "north", "month": 3}),
+    )
+    .await;
     assert_eq!(ok["structuredContent"], json!({"result": 3000.0}));
-    let err = call(served.addr, "revenue", json!({"region": "west", "month": 3})).await;
+    let err = call(
+        served.addr,
+        "revenue",
+        json!({"region": "west", "month": 3}),
+    )
+    .await;
     assert_eq!(err["isError"], true);
     assert_eq!(err["content"][0]["text"], "no region west");
     let bad = call(served.addr, "revenue", json!({"region": "north"})).await;
     assert_eq!(bad["isError"], true);
-    assert!(bad["content"][0]["text"].as_str().is_some_and(|t| t.contains("month")));
+    assert!(bad["content"][0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("month")));
     let listed = call(served.addr, "list_regions", json!({})).await;
-    assert_eq!(listed["structuredContent"], json!({"result": ["north", "south"]}));
+    assert_eq!(
+        listed["structuredContent"],
+        json!({"result": ["north", "south"]})
+    );
 }
 
 #[tokio::test]
@@ -442,21 +574,34 @@ async fn resources_list_and_read_the_layout_and_components() {
     let templates = rpc(served.addr, "resources/templates/list", json!({})).await;
     assert_eq!(templates["resourceTemplates"], json!([]));
 
-    let layout = rpc(served.addr, "resources/read", json!({"uri": "dash://layout"})).await;
-    let tree: Value = serde_json::from_str(layout["contents"][0]["text"].as_str().expect("text"))
-        .expect("json");
+    let layout = rpc(
+        served.addr,
+        "resources/read",
+        json!({"uri": "dash://layout"}),
+    )
+    .await;
+    let tree: Value =
+        serde_json::from_str(layout["contents"][0]["text"].as_str().expect("text")).expect("json");
     assert_eq!(tree["type"], "Div");
     assert_eq!(tree["props"]["children"][1]["props"]["id"], "name");
 
-    let components = rpc(served.addr, "resources/read", json!({"uri": "dash://components"})).await;
-    let list: Value = serde_json::from_str(components["contents"][0]["text"].as_str().expect("text"))
-        .expect("json");
+    let components = rpc(
+        served.addr,
+        "resources/read",
+        json!({"uri": "dash://components"}),
+    )
+    .await;
+    let list: Value =
+        serde_json::from_str(components["contents"][0]["text"].as_str().expect("text"))
+            .expect("json");
     assert!(list
         .as_array()
         .is_some_and(|l| l.contains(&json!({"id": "name", "type": "Input"}))));
 
     let unknown = rpc(served.addr, "resources/read", json!({"uri": "dash://nope"})).await;
-    assert!(unknown["error"]["message"].as_str().is_some_and(|m| m.contains("dash://nope")));
+    assert!(unknown["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("dash://nope")));
 }
 
 #[tokio::test]

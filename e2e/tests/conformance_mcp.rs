@@ -33,7 +33,12 @@ fn rpc(server: &Server, id: u64, method: &str, params: Value) -> Value {
         TIMEOUT,
     )
     .unwrap_or_else(|e| panic!("POST {url}: {e}"));
-    assert_eq!(response.status, 200, "{method} at {url}: {}", response.text());
+    assert_eq!(
+        response.status,
+        200,
+        "{method} at {url}: {}",
+        response.text()
+    );
     serde_json::from_str(&response.text())
         .unwrap_or_else(|e| panic!("{method} at {url} is not JSON ({e}): {}", response.text()))
 }
@@ -56,7 +61,12 @@ fn tools_by_name(list: &Value) -> Vec<(String, Value)> {
 
 /// The first line of a tool description: the output summary both servers write.
 fn summary(tool: &Value) -> Value {
-    json!(tool["description"].as_str().unwrap_or_default().lines().next().unwrap_or_default())
+    json!(tool["description"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default())
 }
 
 fn argument_names(tool: &Value) -> Value {
@@ -84,7 +94,9 @@ fn type_of(schema: &Value) -> String {
 
 /// The JSON text of a resource's first content.
 fn resource_json(answer: &Value) -> Value {
-    let text = result(answer)["contents"][0]["text"].as_str().unwrap_or("null");
+    let text = result(answer)["contents"][0]["text"]
+        .as_str()
+        .unwrap_or("null");
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
@@ -92,7 +104,11 @@ fn resource_json(answer: &Value) -> Value {
 fn conformance_mcp_hello_against_python_and_the_official_client() {
     // Both servers read it: the Python twin inherits this process's environment.
     std::env::set_var("DASH_MCP_ENABLED", "true");
-    let pair = Pair::start_on("hello", PythonServer::FlaskDev, &[("DASH_MCP_ENABLED", "true")]);
+    let pair = Pair::start_on(
+        "hello",
+        PythonServer::FlaskDev,
+        &[("DASH_MCP_ENABLED", "true")],
+    );
     let mut report = Report::new(format!("hello (MCP): Rust vs {}", pair.python_label));
     let (py, rs) = (&pair.python, &pair.rust);
 
@@ -137,7 +153,11 @@ fn conformance_mcp_hello_against_python_and_the_official_client() {
             );
             continue;
         }
-        report.check(&format!("{name} summary"), &summary(py_tool), &summary(rs_tool));
+        report.check(
+            &format!("{name} summary"),
+            &summary(py_tool),
+            &summary(rs_tool),
+        );
         report.check(
             &format!("{name} arguments"),
             &argument_names(py_tool),
@@ -206,7 +226,8 @@ fn conformance_mcp_hello_against_python_and_the_official_client() {
     );
 
     for component in ["greeting", "name", "btn"] {
-        let params = json!({"name": "get_dash_component", "arguments": {"component_id": component}});
+        let params =
+            json!({"name": "get_dash_component", "arguments": {"component_id": component}});
         report.check(
             &format!("get_dash_component {component}"),
             &result(&rpc(py, 30, "tools/call", params.clone()))["structuredContent"],

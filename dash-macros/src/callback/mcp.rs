@@ -38,7 +38,11 @@ pub fn param_name(arg: &FnArg) -> Option<String> {
         Pat::Ident(p) => {
             let name = p.ident.to_string();
             let trimmed = name.trim_start_matches('_');
-            Some(if trimmed.is_empty() { name } else { trimmed.to_owned() })
+            Some(if trimmed.is_empty() {
+                name
+            } else {
+                trimmed.to_owned()
+            })
         }
         _ => None,
     }
@@ -97,13 +101,7 @@ pub fn info(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> (TokenStre
             .as_ref()
             .is_some_and(|bg| bg.progress_param.is_some()),
     );
-    let names: Vec<Option<String>> = func
-        .sig
-        .inputs
-        .iter()
-        .skip(skip)
-        .map(param_name)
-        .collect();
+    let names: Vec<Option<String>> = func.sig.inputs.iter().skip(skip).map(param_name).collect();
     let deps: Vec<&Dep> = args.inputs.iter().chain(args.state.iter()).collect();
     let mut fns = Vec::new();
     let mut params = Vec::new();

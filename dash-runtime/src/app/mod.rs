@@ -288,7 +288,10 @@ impl Dash {
     /// # use dash_runtime::Dash;
     /// let app = Dash::new().mcp(true).mcp_allowed_hosts(["dash.example.com"]);
     /// ```
-    pub fn mcp_allowed_hosts<I: IntoIterator<Item = S>, S: Into<String>>(mut self, hosts: I) -> Self {
+    pub fn mcp_allowed_hosts<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        hosts: I,
+    ) -> Self {
         self.settings.mcp.allowed_hosts = Some(hosts.into_iter().map(Into::into).collect());
         self
     }

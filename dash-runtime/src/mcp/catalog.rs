@@ -229,7 +229,11 @@ impl<'a> CallbackTool<'a> {
 
     /// The input schema: one typed property per argument, with what the layout says about
     /// the component behind it.
-    pub fn input_schema(&self, layout: &LayoutView<'_>, all: &[CallbackTool<'_>]) -> Map<String, Value> {
+    pub fn input_schema(
+        &self,
+        layout: &LayoutView<'_>,
+        all: &[CallbackTool<'_>],
+    ) -> Map<String, Value> {
         let mut properties = Map::new();
         let mut required = Vec::new();
         for arg in self.arguments() {
@@ -307,7 +311,11 @@ impl<'a> CallbackTool<'a> {
     }
 
     /// The tool as `tools/list` shows it.
-    pub fn definition(&self, layout: &LayoutView<'_>, all: &[CallbackTool<'_>]) -> rmcp::model::Tool {
+    pub fn definition(
+        &self,
+        layout: &LayoutView<'_>,
+        all: &[CallbackTool<'_>],
+    ) -> rmcp::model::Tool {
         let mut tool = rmcp::model::Tool::new(
             self.name.clone(),
             self.description(layout),
@@ -350,7 +358,10 @@ mod tests {
     #[test]
     fn names_are_sanitised_like_dash() {
         assert_eq!(sanitize("greet"), "greet");
-        assert_eq!(sanitize("..out.children...x.value.."), "out_children_x_value");
+        assert_eq!(
+            sanitize("..out.children...x.value.."),
+            "out_children_x_value"
+        );
         assert_eq!(sanitize("9lives"), "cb_9lives");
         assert_eq!(sanitize("..."), "unnamed_callback");
         let long = sanitize(&"a".repeat(80));
@@ -361,8 +372,14 @@ mod tests {
     #[test]
     fn output_roles() {
         assert_eq!(role(Some("Div"), "children"), Some("Returns content"));
-        assert_eq!(role(Some("Markdown"), "children"), Some("Returns formatted text"));
-        assert_eq!(role(None, "figure"), Some("Returns chart/visualization data"));
+        assert_eq!(
+            role(Some("Markdown"), "children"),
+            Some("Returns formatted text")
+        );
+        assert_eq!(
+            role(None, "figure"),
+            Some("Returns chart/visualization data")
+        );
         assert_eq!(role(Some("Div"), "title"), None);
     }
 }

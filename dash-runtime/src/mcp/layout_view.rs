@@ -137,7 +137,11 @@ mod tests {
         let view = LayoutView::new(&layout);
         assert_eq!(view.get("name").map(|n| n.type_name), Some("Input"));
         assert_eq!(view.labels("name"), ["Your name"]);
-        assert_eq!(view.matching(&["index", "type"], &[("type", json!("row"))]).len(), 1);
+        assert_eq!(
+            view.matching(&["index", "type"], &[("type", json!("row"))])
+                .len(),
+            1
+        );
         assert_eq!(view.nodes().len(), 2);
     }
 }

@@ -47,8 +47,8 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 pub use functions::{mcp_tool_value, McpArgs, McpToolHandler, McpToolSpec};
-pub(crate) use options::McpSettings;
 pub use options::McpOptions;
+pub(crate) use options::McpSettings;
 pub use schema::{McpInfo, McpParam, McpSchemaAny, McpSchemaDerived, McpSchemaProbe};
 
 use crate::server::state::AppState;
@@ -87,8 +87,7 @@ fn function_tool(spec: &McpToolSpec) -> Value {
 
 /// Whether an address is a loopback one (then only loopback `Host`s are answered).
 fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
-        || host.starts_with("127.")
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]") || host.starts_with("127.")
 }
 
 /// The Streamable HTTP service for `_mcp`, mounted by the route table.

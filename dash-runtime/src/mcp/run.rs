@@ -185,7 +185,9 @@ pub(crate) fn request_body(
         };
         for e in entries {
             if e.get("value").is_some_and(|v| !v.is_null()) {
-                if let (Some(id), Some(prop)) = (e.get("id"), e.get("property").and_then(Value::as_str)) {
+                if let (Some(id), Some(prop)) =
+                    (e.get("id"), e.get("property").and_then(Value::as_str))
+                {
                     changed.push(format!("{}.{prop}", stringify_id(id)));
                 }
             }
@@ -270,7 +272,8 @@ pub(crate) fn initial_value<'f>(
                 .iter()
                 .any(|(oid, oprop)| *oid == id && *oprop == prop)
         });
-        let Some(tool) = upstream.filter(|t| !t.callback.prevent_initial_call && !t.is_background())
+        let Some(tool) =
+            upstream.filter(|t| !t.callback.prevent_initial_call && !t.is_background())
         else {
             return from_layout;
         };
@@ -296,7 +299,15 @@ pub(crate) fn initial_value<'f>(
             arguments.insert(arg.name, value);
         }
         let body = request_body(tool, &arguments, layout);
-        match dispatch(dispatcher, body, Default::default(), Query::default(), mcp_path).await {
+        match dispatch(
+            dispatcher,
+            body,
+            Default::default(),
+            Query::default(),
+            mcp_path,
+        )
+        .await
+        {
             Ok(Answer::Update(answer)) => answered_value(&answer, &id, &prop).or(from_layout),
             _ => from_layout,
         }

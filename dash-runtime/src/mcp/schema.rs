@@ -48,6 +48,12 @@ impl<T: ?Sized> McpSchemaProbe<T> {
     }
 }
 
+impl<T: ?Sized> Default for McpSchemaProbe<T> {
+    fn default() -> Self {
+        McpSchemaProbe::new()
+    }
+}
+
 impl McpSchemaProbe<Value> {
     /// The schema of "any JSON value".
     pub fn any() -> Value {
@@ -151,7 +157,9 @@ mod tests {
     fn null_admitting_schemas_are_optional() {
         assert!(accepts_null(&json!({})));
         assert!(accepts_null(&json!({"type": ["string", "null"]})));
-        assert!(accepts_null(&json!({"anyOf": [{"type": "integer"}, {"type": "null"}]})));
+        assert!(accepts_null(
+            &json!({"anyOf": [{"type": "integer"}, {"type": "null"}]})
+        ));
         assert!(!accepts_null(&json!({"type": "string"})));
         assert!(!accepts_null(&json!({"type": "object", "properties": {}})));
     }

@@ -86,7 +86,10 @@ impl McpServer {
     }
 
     fn mcp_path(&self) -> String {
-        format!("{}{}", self.app.config.routes_prefix, self.app.config.mcp.path)
+        format!(
+            "{}{}",
+            self.app.config.routes_prefix, self.app.config.mcp.path
+        )
     }
 
     /// The layout now (a layout function runs on the blocking pool).
@@ -183,7 +186,10 @@ impl McpServer {
         let id = TaskId::parse(raw)
             .ok_or_else(|| McpError::invalid_params(format!("Malformed taskId: {raw:?}"), None))?;
         if self.app.signer.verify(JOB_SCOPE, &id.job).is_none() {
-            return Err(McpError::invalid_params(format!("Invalid taskId: {raw:?}"), None));
+            return Err(McpError::invalid_params(
+                format!("Invalid taskId: {raw:?}"),
+                None,
+            ));
         }
         let tools = callback_tools(&self.app.registry);
         let tool = tools
@@ -227,12 +233,19 @@ impl McpServer {
             let query = Query::from(vec![("cancelJob".to_owned(), id.job.clone())]);
             self.app.dispatcher.cancel_jobs(&query).await;
             self.tasks.finish(raw, Finished::Cancelled);
-            return Ok(task_json(&id, &TaskState::Done(Finished::Cancelled), poll_ms));
+            return Ok(task_json(
+                &id,
+                &TaskState::Done(Finished::Cancelled),
+                poll_ms,
+            ));
         }
         Ok(task_json(&id, &state, poll_ms))
     }
 
-    async fn get_component(&self, arguments: &Map<String, Value>) -> Result<CallToolResult, McpError> {
+    async fn get_component(
+        &self,
+        arguments: &Map<String, Value>,
+    ) -> Result<CallToolResult, McpError> {
         let Some(raw_id) = arguments
             .get("component_id")
             .and_then(Value::as_str)
@@ -245,21 +258,32 @@ impl McpServer {
             Ok(v @ Value::Object(_)) => crate::dependencies::stringify_id(&v),
             _ => raw_id.to_owned(),
         };
-        let only = arguments.get("property").and_then(Value::as_str).filter(|s| !s.is_empty());
+        let only = arguments
+            .get("property")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
         let layout = self.layout().await?;
         let view = LayoutView::new(&layout);
         let tools = callback_tools(&self.app.registry);
         let outputs_to = |prop: &str| -> Vec<String> {
             tools
                 .iter()
-                .filter(|t| catalog::output_props(t.callback).iter().any(|(o, p)| *o == id && *p == prop))
+                .filter(|t| {
+                    catalog::output_props(t.callback)
+                        .iter()
+                        .any(|(o, p)| *o == id && *p == prop)
+                })
                 .map(|t| t.name.clone())
                 .collect()
         };
         let Some(node) = view.get(&id) else {
             let modifying: Vec<String> = tools
                 .iter()
-                .filter(|t| catalog::output_props(t.callback).iter().any(|(o, _)| *o == id))
+                .filter(|t| {
+                    catalog::output_props(t.callback)
+                        .iter()
+                        .any(|(o, _)| *o == id)
+                })
                 .map(|t| t.name.clone())
                 .collect();
             let mut message = format!("Component '{id}' is not in the layout.");
@@ -321,12 +345,10 @@ impl McpServer {
     ) -> CallToolResult {
         let mut args = McpArgs::new(arguments);
         let outcome = match spec.handler {
-            McpToolHandler::Async(f) => {
-                match tokio::spawn(f(args)).await {
-                    Ok(result) => result,
-                    Err(err) => Err(format!("the tool panicked: {err}")),
-                }
-            }
+            McpToolHandler::Async(f) => match tokio::spawn(f(args)).await {
+                Ok(result) => result,
+                Err(err) => Err(format!("the tool panicked: {err}")),
+            },
             McpToolHandler::Sync(f) => match self.app.dispatcher.pool().try_admit() {
                 Ok(admission) => admission
                     .run(move || f(&mut args))
@@ -471,15 +493,21 @@ impl ServerHandler for McpServer {
                 return Ok(tool_error("taskId is required").into());
             };
             let outcome = if name == TASK_CANCEL {
-                self.cancel(task_id).await.map(|t| text_result(&t, None, false))
+                self.cancel(task_id)
+                    .await
+                    .map(|t| text_result(&t, None, false))
             } else {
-                self.poll(task_id).await.map(|(id, state, poll)| match state {
-                    TaskState::Done(Finished::Completed(answer)) => answer_result(answer),
-                    TaskState::Done(Finished::Failed(message)) => tool_error(message),
-                    other => text_result(&task_json(&id, &other, poll), None, false),
-                })
+                self.poll(task_id)
+                    .await
+                    .map(|(id, state, poll)| match state {
+                        TaskState::Done(Finished::Completed(answer)) => answer_result(answer),
+                        TaskState::Done(Finished::Failed(message)) => tool_error(message),
+                        other => text_result(&task_json(&id, &other, poll), None, false),
+                    })
             };
-            return Ok(outcome.unwrap_or_else(|e| tool_error(e.message.to_string())).into());
+            return Ok(outcome
+                .unwrap_or_else(|e| tool_error(e.message.to_string()))
+                .into());
         }
         if let Some(spec) = functions::registered().into_iter().find(|f| f.name == name) {
             return Ok(self.call_function(spec, arguments).await.into());
@@ -492,7 +520,10 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        from_json(resources::list(&self.app.registry, self.app.pages.as_deref()))
+        from_json(resources::list(
+            &self.app.registry,
+            self.app.pages.as_deref(),
+        ))
     }
 
     async fn list_resource_templates(

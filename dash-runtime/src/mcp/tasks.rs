@@ -51,7 +51,10 @@ impl TaskId {
 
     /// `<tool>:<job>:<cacheKey>:<created>`.
     pub fn render(&self) -> String {
-        format!("{}:{}:{}:{}", self.tool, self.job, self.cache_key, self.created)
+        format!(
+            "{}:{}:{}:{}",
+            self.tool, self.job, self.cache_key, self.created
+        )
     }
 
     /// The parts of a task id, if it has that form.
@@ -154,6 +157,9 @@ mod tests {
             tasks.finish(&format!("t{i}"), Finished::Cancelled);
         }
         assert!(tasks.finished("t0").is_none());
-        assert!(matches!(tasks.finished(&format!("t{}", KEPT + 4)), Some(Finished::Cancelled)));
+        assert!(matches!(
+            tasks.finished(&format!("t{}", KEPT + 4)),
+            Some(Finished::Cancelled)
+        ));
     }
 }

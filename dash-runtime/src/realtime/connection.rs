@@ -308,8 +308,10 @@ impl Call {
             dispatcher: Some(self.dispatcher.clone()),
             query: Query::from(vec![("cancelJob".to_owned(), job.to_owned())]),
         };
+        let mut tick = JOB_FOLLOW_FIRST_TICK;
         loop {
-            tokio::time::sleep(JOB_FOLLOW_TICK).await;
+            tokio::time::sleep(tick).await;
+            tick = (tick * 2).min(JOB_FOLLOW_TICK);
             match self.dispatch(renderer, payload, handles.clone()).await {
                 Ok(Reply::Job(body)) => {
                     if let Some(Value::Object(progress)) = body.get("progress") {
@@ -352,8 +354,13 @@ impl Call {
     }
 }
 
-/// How often a job followed over the websocket is read from the job store.
+/// How often a job followed over the websocket is read from the job store, at most: the first
+/// look comes after [`JOB_FOLLOW_FIRST_TICK`] and the wait doubles up to this, so a short job's
+/// result is pushed within milliseconds and a long one costs one store read per tick.
 const JOB_FOLLOW_TICK: std::time::Duration = std::time::Duration::from_millis(40);
+
+/// The wait before the first look at a followed job.
+const JOB_FOLLOW_FIRST_TICK: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Push `{"<id>.<prop>": value}` entries (a job's progress) as properties.
 fn push_prop_ids(push: &Push, values: &serde_json::Map<String, Value>) {
