@@ -49,6 +49,7 @@ pub mod server;
 pub mod sessions;
 pub mod signing;
 pub mod store;
+pub mod testing;
 pub mod validation;
 
 pub use app::{Dash, Error};
@@ -58,9 +59,6 @@ pub use callback::{
 };
 pub use dash_macros::{callback, clientside_callback, mcp_tool, memoize, page};
 pub use realtime::{get_props, GetPropsError};
-/// The `schemars` the MCP server derives tool input schemas with: derive
-/// `dash_runtime::schemars::JsonSchema` on a parameter type to give agents its shape.
-pub use schemars;
 
 /// The names most apps need: `use dash_runtime::prelude::*;`.
 pub mod prelude {

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use dash_runtime::prelude::*;
-use dash_runtime::schemars::JsonSchema;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -452,6 +452,13 @@ impl Dash {
         DashServer::build(self).await
     }
 
+    /// As [`build`](Self::build), without the front end (for the headless test app).
+    pub(crate) async fn build_headless(mut self) -> Result<DashServer, Error> {
+        self.background = self.named_background();
+        self.named_store();
+        DashServer::build_with(self, false).await
+    }
+
     /// Resolve the data store (given the app's name when [`name`](Self::name) set one) and
     /// make it the process's [`store::current`](crate::store::current).
     fn named_store(&mut self) -> crate::store::DataStore {

@@ -40,7 +40,7 @@ impl RequestError {
 }
 
 /// The body the renderer posts to run a callback (§5.2).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct UpdateRequest {
     /// The output descriptor from `_dash-dependencies`.
     pub output: String,

@@ -88,6 +88,12 @@ pub struct DashServer {
 
 impl DashServer {
     pub(crate) async fn build(app: Dash) -> Result<DashServer, Error> {
+        DashServer::build_with(app, true).await
+    }
+
+    /// Build; without `front_end` nothing of the renderer's packages is loaded (pages
+    /// served by the result link the CDN).
+    pub(crate) async fn build_with(app: Dash, front_end: bool) -> Result<DashServer, Error> {
         let mut config = app.settings.resolve(&crate::app::config_env())?;
         let router = PageRouter::new(&config.requests_prefix, &config.title);
         let pages = (!router.is_empty()).then(|| Arc::new(router));
@@ -111,8 +117,11 @@ impl DashServer {
         config.validation_layout = validate_app(&config, &registry, &layout, pages.as_deref())?;
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
-        let front_end =
-            FrontEnd::load_with(&fe_config, crate::libraries::linked(), &config.themes).await?;
+        let front_end = if front_end {
+            FrontEnd::load_with(&fe_config, crate::libraries::linked(), &config.themes).await?
+        } else {
+            FrontEnd::cdn()
+        };
         let assets =
             AssetsFolder::try_scan(&config.assets_folder, config.assets_ignore.as_deref())?;
         let data_store = app.data_store.clone().unwrap_or_else(crate::store::current);
@@ -151,6 +160,11 @@ impl DashServer {
             state: Arc::new(state),
             extra_routes: app.routes,
         })
+    }
+
+    /// The shared state the routes read.
+    pub(crate) fn state(&self) -> &Arc<AppState> {
+        &self.state
     }
 
     /// The resolved settings.

@@ -75,8 +75,13 @@ fn layout() -> html::Div {
     ))
 }
 
+/// The app: its layout (the callbacks register themselves).
+fn app() -> Dash {
+    Dash::new().layout(layout())
+}
+
 fn main() -> Result<(), dash_runtime::Error> {
-    Dash::new().layout(layout()).run()
+    app().run()
 }
 
 #[cfg(test)]
@@ -115,5 +120,29 @@ mod tests {
         // 2^65 as the front end writes it: beyond u64, still an integer for Python.
         let big: Number = serde_json::from_str("36893488147419103000").unwrap();
         assert_eq!(parity(Some(big)), Update::Value("even"));
+    }
+
+    /// The browser test's scenario (e2e/tests/browser.rs), on the headless test app.
+    #[test]
+    fn the_page_shows_powers_and_parity() -> Result<(), dash_runtime::testing::TestError> {
+        let mut page = dash_runtime::testing::TestApp::new(app())?;
+        assert_eq!(page.text("square"), "9");
+        assert_eq!(page.text("cube"), "27");
+        assert_eq!(page.text("parity"), "odd");
+
+        page.set("num", "value", -2)?;
+        assert_eq!(page.text("cube"), "-8");
+        assert_eq!(page.text("parity"), "even");
+        // A negative number leaves the square as it was (`no_update`).
+        assert_eq!(page.text("square"), "9");
+        // An empty box: `PreventUpdate` for the powers, `no_update` for the parity.
+        page.set("num", "value", serde_json::Value::Null)?;
+        assert_eq!(
+            (page.text("cube"), page.text("parity")),
+            ("-8".into(), "even".into())
+        );
+        assert_eq!(page.calls().last().map(|c| c.status), Some(200));
+        assert!(page.errors().is_empty());
+        Ok(())
     }
 }

@@ -48,8 +48,13 @@ fn layout() -> html::Div {
     ))
 }
 
+/// The app: its layout (the callbacks register themselves).
+fn app() -> Dash {
+    Dash::new().layout(layout())
+}
+
 fn main() -> Result<(), dash_runtime::Error> {
-    Dash::new().layout(layout()).run()
+    app().run()
 }
 
 #[cfg(test)]
@@ -67,5 +72,24 @@ mod tests {
     fn counts_clicks() {
         assert_eq!(count_clicks(Some(3), Some("Ada".into())), "3 clicks by Ada");
         assert_eq!(count_clicks(None, None), "0 clicks by stranger");
+    }
+
+    /// The browser test's scenario (e2e/tests/browser.rs), on the headless test app.
+    #[test]
+    fn the_page_greets_and_counts_clicks() -> Result<(), dash_runtime::testing::TestError> {
+        let mut page = dash_runtime::testing::TestApp::new(app())?;
+        assert_eq!(page.text("title"), "Hello Dash");
+        assert_eq!(page.text("greeting"), "Hello, world!");
+        assert_eq!(page.text("clicks"), "0 clicks by world");
+
+        page.set("name", "value", "Rustacean")?;
+        assert_eq!(page.text("greeting"), "Hello, Rustacean!");
+        page.click("btn")?;
+        assert_eq!(page.text("clicks"), "1 clicks by Rustacean");
+        page.click("btn")?;
+        assert_eq!(page.text("clicks"), "2 clicks by Rustacean");
+        assert_eq!(page.get("btn", "n_clicks"), 2);
+        assert!(page.errors().is_empty() && page.warnings().is_empty());
+        Ok(())
     }
 }

@@ -61,6 +61,67 @@ fn layout() -> html::Div {
     ))
 }
 
+/// The app: its layout (the callbacks register themselves).
+fn app() -> Dash {
+    Dash::new().layout(layout())
+}
+
 fn main() -> Result<(), dash_runtime::Error> {
-    Dash::new().layout(layout()).run()
+    app().run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dash_runtime::testing::{TestApp, TestError};
+
+    /// The browser test's scenario (e2e/tests/browser_progress.rs), on the headless test
+    /// app: progress while the job runs, the running values, the result.
+    #[test]
+    fn the_page_runs_a_job_with_progress() -> Result<(), TestError> {
+        let mut page = TestApp::new(app())?;
+        assert_eq!(page.text("paragraph_id"), "Button not clicked");
+
+        page.begin_click("button_id")?;
+        assert_eq!(page.running_jobs(), 1);
+        assert_eq!(page.get("button_id", "disabled"), true);
+        assert_eq!(page.get("cancel_button_id", "disabled"), false);
+        assert_eq!(
+            page.get("progress_bar", "style"),
+            json!({"visibility": "visible"})
+        );
+        while page.running_jobs() > 0 {
+            std::thread::sleep(STEP);
+            page.poll();
+        }
+        assert_eq!(page.text("paragraph_id"), "Clicked 1 times");
+        assert_eq!(page.get("button_id", "disabled"), false);
+        assert_eq!(
+            page.get("paragraph_id", "style"),
+            json!({"visibility": "visible"})
+        );
+        let steps = page.history("progress_bar", "value");
+        assert!(steps.len() >= 2, "progress seen while running: {steps:?}");
+        assert_eq!(steps.last(), Some(&json!(STEPS)));
+        assert_eq!(page.get("progress_bar", "max"), json!(STEPS));
+
+        // Run to completion in one step.
+        page.click("button_id")?;
+        assert_eq!(page.text("paragraph_id"), "Clicked 2 times");
+        assert!(page.errors().is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn cancel_stops_the_job() -> Result<(), TestError> {
+        let mut page = TestApp::new(app())?;
+        page.begin_click("button_id")?;
+        std::thread::sleep(STEP * 2);
+        page.poll();
+        page.click("cancel_button_id")?;
+        assert_eq!(page.running_jobs(), 0);
+        assert_eq!(page.text("paragraph_id"), "Button not clicked");
+        assert_eq!(page.get("button_id", "disabled"), false);
+        Ok(())
+    }
 }

@@ -110,8 +110,13 @@ fn layout() -> html::Div {
     ))
 }
 
+/// The app: its title and layout (the callbacks register themselves).
+fn app() -> Dash {
+    Dash::new().title("Todo").layout(layout())
+}
+
 fn main() -> Result<(), dash_runtime::Error> {
-    Dash::new().title("Todo").layout(layout()).run()
+    app().run()
 }
 
 #[cfg(test)]
@@ -162,5 +167,52 @@ mod tests {
             .map(|o| o["location"].clone())
             .collect();
         assert_eq!(locations, vec![json!([2]), json!([0])]);
+    }
+
+    /// The browser test's scenario (e2e/tests/browser_todo.rs), on the headless test app.
+    #[test]
+    fn the_page_adds_checks_and_clears_items() -> Result<(), dash_runtime::testing::TestError> {
+        use dash_runtime::testing::TestApp;
+        let labels = |page: &TestApp| -> Vec<String> {
+            let list = page.get("list", "children");
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .map(|row| {
+                    let index = row["props"]["id"]["index"].clone();
+                    page.text(json!({"type": "label", "index": index}))
+                })
+                .collect()
+        };
+        let struck = |page: &TestApp, index: u64| {
+            page.get(json!({"type": "label", "index": index}), "style")
+                == json!({"textDecoration": "line-through"})
+        };
+        let mut page = TestApp::new(app())?;
+        assert_eq!(page.text("summary"), "0 of 0 done");
+
+        // An empty input: `PreventUpdate`, nothing is added.
+        page.click("add")?;
+        assert!(labels(&page).is_empty());
+        for item in ["milk", "bread", "eggs"] {
+            page.set("new-item", "value", item)?;
+            page.click("add")?;
+            assert_eq!(page.get("new-item", "value"), "");
+        }
+        assert_eq!(labels(&page), ["milk", "bread", "eggs"]);
+        assert_eq!(page.text("summary"), "0 of 3 done");
+
+        // Rows are numbered by the click that added them: bread came with click 3.
+        page.set(json!({"type": "done", "index": 3}), "value", ["done"])?;
+        assert!(struck(&page, 3));
+        assert!(!struck(&page, 2) && !struck(&page, 4));
+        assert_eq!(page.text("summary"), "1 of 3 done");
+
+        page.click("clear")?;
+        assert_eq!(labels(&page), ["milk", "eggs"]);
+        assert_eq!(page.text("summary"), "0 of 2 done");
+        assert!(!struck(&page, 2) && !struck(&page, 4));
+        assert!(page.errors().is_empty() && page.warnings().is_empty());
+        Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! `mcp = false`, doc comments, typed parameters and `#[mcp_tool]` functions compile.
 
 use dash_runtime::prelude::*;
-use dash_runtime::schemars::JsonSchema;
+use schemars::JsonSchema;
 
 #[derive(serde::Deserialize, JsonSchema)]
 struct Query {
