@@ -273,19 +273,6 @@ impl Page {
         }
     }
 
-    /// The concrete `id.prop`s a pending call may write.
-    fn output_ids(&self, p: &Pending) -> Vec<String> {
-        self.graph[p.callback]
-            .outputs
-            .iter()
-            .flat_map(|d| {
-                d.resolve(&self.tree, &p.bound)
-                    .into_iter()
-                    .map(|f| prop_id(f.id, &d.property))
-            })
-            .collect()
-    }
-
     fn input_ids(&self, p: &Pending) -> Vec<String> {
         self.graph[p.callback]
             .inputs
@@ -298,9 +285,46 @@ impl Page {
             .collect()
     }
 
-    /// The pending calls none of whose inputs another pending call is about to write.
+    /// Every `id.prop` a pending call may end up changing: its outputs, and the outputs of
+    /// the callbacks those trigger, transitively (the renderer holds back a call whose
+    /// inputs are still to change this way).
+    fn touched_ids(&self, p: &Pending) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut frontier: Vec<(Value, String)> = self.graph[p.callback]
+            .outputs
+            .iter()
+            .flat_map(|d| {
+                d.resolve(&self.tree, &p.bound)
+                    .into_iter()
+                    .map(|f| (f.id.clone(), d.property.clone()))
+            })
+            .collect();
+        while let Some((id, prop)) = frontier.pop() {
+            let key = prop_id(&id, &prop);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            for cb in &self.graph {
+                for dep in cb.inputs.iter().filter(|d| d.property == prop) {
+                    if !dep.id.fits(&id, &Map::new()) {
+                        continue;
+                    }
+                    let bound = super::graph::bind(&dep.id.match_keys(), &id);
+                    for out in &cb.outputs {
+                        for f in out.resolve(&self.tree, &bound) {
+                            frontier.push((f.id.clone(), out.property.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// The pending calls none of whose inputs another pending call may still change.
     fn take_ready(&mut self) -> Vec<Pending> {
-        let outputs: Vec<Vec<String>> = self.pending.iter().map(|p| self.output_ids(p)).collect();
+        let outputs: Vec<Vec<String>> = self.pending.iter().map(|p| self.touched_ids(p)).collect();
         let mut ready = Vec::new();
         for (i, p) in self.pending.iter().enumerate() {
             let inputs = self.input_ids(p);
