@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "order",
     "redirect_from",
     "not_found",
+    "app",
 ];
 
 #[derive(Default)]
@@ -31,6 +32,7 @@ struct PageArgs {
     order: Option<(bool, LitInt)>,
     redirect_from: Vec<LitStr>,
     not_found: Option<Ident>,
+    app: Option<LitStr>,
     errors: Vec<syn::Error>,
 }
 
@@ -46,6 +48,16 @@ impl Parse for PageArgs {
                 input.parse::<Token![=]>()?;
                 match name.as_str() {
                     "path" => args.path = Some(input.parse()?),
+                    "app" => {
+                        let app: LitStr = input.parse()?;
+                        if app.value().trim().is_empty() {
+                            args.errors.push(syn::Error::new_spanned(
+                                &app,
+                                "`app` names the app this page belongs to, as given to `Dash::new().name(..)`: it cannot be empty",
+                            ));
+                        }
+                        args.app = Some(app);
+                    }
                     "path_template" => args.path_template = Some(input.parse()?),
                     "name" => args.name = Some(input.parse()?),
                     "title" => args.title = Some(input.parse()?),
@@ -205,6 +217,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         Some(l) => quote! { ::core::option::Option::Some(#l) },
         None => quote! { ::core::option::Option::None },
     };
+    let app = opt(&args.app);
     let (path, template, name, title, description, image) = (
         opt(&args.path),
         opt(&args.path_template),
@@ -248,6 +261,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                     redirect_from: &[#(#redirects),*],
                     not_found: #not_found,
                     layout: __dash_page,
+                    app: #app,
                 }
             }
         };

@@ -24,6 +24,7 @@
 
 pub mod app;
 pub(crate) mod app_name;
+pub mod apps;
 pub mod assets;
 pub mod background;
 pub mod blocking;
@@ -87,7 +88,7 @@ pub mod __private {
         Clientside, Handler, IntoOutputs,
     };
     pub use crate::callback::spec::{CallbackSpec, Running};
-    pub use crate::callback::CallbackError;
+    pub use crate::callback::{assert_all_output, CallbackError};
     pub use crate::components::IntoChildren;
     pub use crate::memo::{
         memo_async, memo_sync, memo_value_check, MemoFn, Memoize, MemoizeBy, OkOnly, Plain,

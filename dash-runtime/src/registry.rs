@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use crate::apps::AppSelection;
 use crate::callback::dispatch::Handler;
 use crate::callback::CallbackSpec;
 use crate::dependencies::{output_descriptor, Dependency};
@@ -93,15 +94,19 @@ impl Registry {
     /// Gather every registered callback. `prevent_initial_callbacks` is the app-wide default
     /// for callbacks that do not set `prevent_initial_call`.
     pub fn collect(prevent_initial_callbacks: bool) -> Registry {
-        Registry::collect_with(prevent_initial_callbacks, &[])
+        Registry::collect_with(prevent_initial_callbacks, &[], &AppSelection::default())
     }
 
-    /// Every registered callback plus `extra` ones the runtime adds (such as the page router).
+    /// The registered callbacks `selection` takes, plus `extra` ones the runtime adds (such
+    /// as the page router).
     pub fn collect_with(
         prevent_initial_callbacks: bool,
         extra: &[&'static CallbackSpec],
+        selection: &AppSelection,
     ) -> Registry {
-        let mut specs: Vec<&'static CallbackSpec> = inventory::iter::<CallbackSpec>().collect();
+        let mut specs: Vec<&'static CallbackSpec> = inventory::iter::<CallbackSpec>()
+            .filter(|s| selection.includes(s.app, s.module))
+            .collect();
         specs.sort_by(|a, b| (a.file, a.line, a.name).cmp(&(b.file, b.line, b.name)));
         specs.extend_from_slice(extra);
         Registry::from_specs(specs, prevent_initial_callbacks)

@@ -69,6 +69,10 @@ fn submit(
     let memoize = memoize.unwrap_or_else(|| quote! { ::core::option::Option::None });
     let websocket = args.websocket.as_ref().is_some_and(|b| b.value);
     let persistent = args.persistent.as_ref().is_some_and(|b| b.value);
+    let app = match &args.app {
+        Some(name) => quote! { ::core::option::Option::Some(#name) },
+        None => quote! { ::core::option::Option::None },
+    };
     let on_error = match on_error {
         Some(f) => quote! { ::core::option::Option::Some(#f) },
         None => quote! { ::core::option::Option::None },
@@ -129,6 +133,7 @@ fn submit(
                 websocket: #websocket,
                 persistent: #persistent,
                 mcp: #mcp,
+                app: #app,
             }
         }
     }
@@ -185,6 +190,45 @@ fn conversion(
     }
 }
 
+/// For each output with an `ALL` wildcard whose value type shows in the signature, a check
+/// that the type holds one value per component (a `Vec`, ..): a compile error at the type.
+fn all_output_checks(args: &CallbackArgs, checked: &Checked) -> TokenStream {
+    let Some(out) = &args.output else {
+        return TokenStream::new();
+    };
+    let value_ty = match &checked.ret {
+        Ret::Plain(t) | Ret::Result(t) => t,
+        Ret::Unit => return TokenStream::new(),
+    };
+    let is_all = |dep: &Dep| matches!(&dep.id, IdLit::Dict(entries, _) if entries.iter().any(|(_, v)| matches!(v, IdVal::Wildcard(w) if w == "ALL")));
+    let types: Vec<&syn::Type> = match out {
+        Outputs::Single(dep) if is_all(dep) => vec![value_ty],
+        Outputs::List(deps) => match value_ty {
+            syn::Type::Tuple(t) => deps
+                .iter()
+                .zip(&t.elems)
+                .filter(|(d, _)| is_all(d))
+                .map(|(_, ty)| ty)
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    // `impl Trait` cannot be named in a turbofish: such a return type is not checked.
+    let nameable = |ty: &&&syn::Type| {
+        !quote!(#ty)
+            .into_iter()
+            .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "impl"))
+    };
+    let checks = types.iter().filter(nameable).map(|ty| {
+        quote_spanned! {ty.span()=> __dash::assert_all_output::<#ty>(); }
+    });
+    quote! {
+        #[allow(dead_code)]
+        fn __dash_all_outputs() { #(#checks)* }
+    }
+}
+
 pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> TokenStream {
     let fn_name = &func.sig.ident;
     let name_str = fn_name.to_string();
@@ -230,6 +274,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
     };
 
     let (mcp_fns, mcp_info) = super::mcp::info(args, func, checked);
+    let all_checks = all_output_checks(args, checked);
     if let Some(bg) = &checked.background {
         let job = background_job(
             func,
@@ -255,6 +300,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
                 #job
                 #spec
                 #mcp_fns
+                #all_checks
                 #submit
             };
         };
@@ -315,6 +361,7 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
             #handler
             #on_error_fn
             #mcp_fns
+            #all_checks
             #submit
         };
     }

@@ -21,6 +21,7 @@ pub const KEYS: &[&str] = &[
     "websocket",
     "persistent",
     "mcp",
+    "app",
 ];
 
 /// Options that only apply to background callbacks.
@@ -66,6 +67,8 @@ pub struct CallbackArgs {
     pub persistent: Option<LitBool>,
     /// `mcp = false`: not offered as a tool by the app's MCP server.
     pub mcp: Option<LitBool>,
+    /// `app = "admin"`: the named app the callback belongs to.
+    pub app: Option<LitStr>,
     /// `memoize_by = ["session", "header:x-tenant", ..]` (the key and its value).
     pub memoize_by: Option<(Ident, syn::Expr)>,
     /// Background-only options given as expressions (key and value tokens): every key of
@@ -420,6 +423,7 @@ impl Parse for CallbackArgs {
             websocket: None,
             persistent: None,
             mcp: None,
+            app: None,
             background_options: Vec::new(),
             progress: None,
             cancel: None,
@@ -472,6 +476,16 @@ impl Parse for CallbackArgs {
                 "websocket" => args.websocket = Some(input.parse()?),
                 "persistent" => args.persistent = Some(input.parse()?),
                 "mcp" => args.mcp = Some(input.parse()?),
+                "app" => {
+                    let app: LitStr = input.parse()?;
+                    if app.value().trim().is_empty() {
+                        args.errors.push(syn::Error::new_spanned(
+                            &app,
+                            "`app` names the app this callback belongs to, as given to `Dash::new().name(..)`: it cannot be empty",
+                        ));
+                    }
+                    args.app = Some(app);
+                }
                 "memoize_by" => args.memoize_by = Some((key_ident.clone(), input.parse()?)),
                 "progress" | "cancel" => {
                     args.background_keys.push(key_ident.clone());

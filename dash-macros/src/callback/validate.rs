@@ -273,13 +273,15 @@ pub fn check_dependencies(args: &CallbackArgs, errors: &mut Errors) {
             );
         }
     }
-    let prevent = args.prevent_initial_call.as_ref().is_some_and(|b| b.value);
+    // Left unset, `prevent_initial_call` follows the app's `prevent_initial_callbacks`: the
+    // startup validation checks it then.
+    let runs_on_load = args.prevent_initial_call.as_ref().is_some_and(|b| !b.value);
     for dep in outputs {
         if let Some(dup) = &dep.allow_duplicate {
-            if dup.value && !prevent {
+            if dup.value && runs_on_load {
                 errors.spanned(
                     dup,
-                    "`allow_duplicate = true` needs `prevent_initial_call = true`: several callbacks writing one output must not all run on page load",
+                    "`allow_duplicate = true` needs `prevent_initial_call = true` (or the app's `prevent_initial_callbacks`): several callbacks writing one output must not all run on page load",
                 );
             }
         }

@@ -47,6 +47,8 @@ pub(crate) struct Settings {
     pub requests_pathname_prefix: Option<String>,
     /// The app's name (`Dash::name`).
     pub name: Option<String>,
+    /// `Dash::include_modules`: modules callbacks and pages naming no app must come from.
+    pub modules: Vec<String>,
     pub suppress_callback_exceptions: Option<bool>,
     pub serve_locally: Option<bool>,
     pub prevent_initial_callbacks: Option<bool>,

@@ -34,6 +34,9 @@ pub enum Error {
     /// and it could not be read.
     #[error("the background job store is unreachable, so the shared secret that signs job handles cannot be read ({0}); start it, or set DASH_SECRET_KEY (the same value in every web process and worker) to start without it")]
     SharedSecret(crate::background::BackgroundError),
+    /// Apps served together do not fit side by side (none given, or two claim a route).
+    #[error("the apps cannot be served together: {0}")]
+    Apps(String),
     /// Binding or serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),

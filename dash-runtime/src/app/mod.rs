@@ -65,6 +65,30 @@ impl Dash {
         self
     }
 
+    /// Serve, of the callbacks and pages that name no app (`app = ".."`), only those declared
+    /// in these modules or below them (module paths such as `my_app::admin` or a crate's
+    /// name). Callbacks naming this app are always served; see [`crate::apps`].
+    ///
+    /// ```
+    /// use dash_runtime::prelude::*;
+    /// let admin = Dash::new().name("admin").include_modules(["my_app::admin", "counter_aio"]);
+    /// ```
+    pub fn include_modules<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        modules: I,
+    ) -> Self {
+        self.settings.modules = modules.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Which callbacks and pages this app serves.
+    pub(crate) fn selection(&self) -> crate::apps::AppSelection {
+        crate::apps::AppSelection {
+            name: self.settings.name.clone().filter(|n| !n.trim().is_empty()),
+            modules: self.settings.modules.clone(),
+        }
+    }
+
     /// The title shown while callbacks run (default `Updating...`); `None` disables it.
     pub fn update_title(mut self, title: Option<&str>) -> Self {
         self.settings.update_title = Some(title.map(str::to_owned));
@@ -506,12 +530,7 @@ impl Dash {
             let extra = crate::assets::theme_packages(&self.settings.themes);
             return prepare_assets(std::path::Path::new(&dir), &extra);
         }
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_default_env()
-                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-            )
-            .try_init();
+        init_tracing();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -527,6 +546,16 @@ impl Dash {
         runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         result
     }
+}
+
+/// Log to stderr at `RUST_LOG`'s levels (default `info`), unless a subscriber is set.
+pub(crate) fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
 }
 
 /// `DASH_ASSETS_PREPARE=DIR`: the front end and the linked libraries into `DIR`.

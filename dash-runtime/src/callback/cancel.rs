@@ -67,6 +67,8 @@ pub(crate) fn with_cancel_helpers(
                 websocket: false,
                 persistent: false,
                 mcp: crate::mcp::McpInfo::NONE,
+                // The helper serves the app its background callback belongs to.
+                app: spec.app,
             })));
         }
     }

@@ -16,7 +16,9 @@ pub use dispatch::Clientside;
 pub use error::{CallbackError, PreventUpdate};
 pub use serverside::{MissingValue, Serverside, StoreLike, KEY_PREFIX};
 pub use spec::{CallbackSpec, Running};
-pub use update::{is_no_update_marker, no_update, NoUpdate, Update};
+#[doc(hidden)]
+pub use update::assert_all_output;
+pub use update::{is_no_update_marker, no_update, AllOutputValue, NoUpdate, Update};
 
 pub(crate) use context::{scope, sync_scope};
 

@@ -50,6 +50,9 @@ pub struct CallbackSpec {
     pub persistent: bool,
     /// What the app's MCP server offers agents for it (see [`crate::mcp`]).
     pub mcp: crate::mcp::McpInfo,
+    /// `app = ".."`: the named app it belongs to (`None`: every app that takes it, see
+    /// [`crate::apps`]).
+    pub app: Option<&'static str>,
 }
 
 /// One `running` entry: an output set to `values().0` while the callback runs and to

@@ -78,3 +78,32 @@ pub struct NoUpdate;
 pub fn is_no_update_marker(value: &serde_json::Value) -> bool {
     matches!(value, serde_json::Value::Object(m) if m.len() == 1 && m.get("_dash_no_update").and_then(serde_json::Value::as_str) == Some("_dash_no_update"))
 }
+
+/// A value an output with an `ALL` wildcard can take: one entry per matching component, in
+/// layout order. `#[callback]` checks this at compile time when it can see the type.
+///
+/// ```
+/// use dash_runtime::callback::AllOutputValue;
+/// fn takes<T: AllOutputValue>() {}
+/// takes::<Vec<String>>();
+/// takes::<dash_runtime::Update<[u8; 3]>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "an `ALL` output takes one value per matching component, so it cannot be sent `{Self}`",
+    label = "return a `Vec` here: one value per component, in layout order",
+    note = "`Vec<T>`, arrays, `Update<Vec<T>>`, `Option<Vec<T>>`, `NoUpdate` and a JSON array as `serde_json::Value` fit an `ALL` output"
+)]
+pub trait AllOutputValue {}
+
+impl<T> AllOutputValue for Vec<T> {}
+impl<T> AllOutputValue for std::collections::VecDeque<T> {}
+impl<T, const N: usize> AllOutputValue for [T; N] {}
+impl<T> AllOutputValue for &[T] {}
+impl<T: AllOutputValue> AllOutputValue for Update<T> {}
+impl<T: AllOutputValue> AllOutputValue for Option<T> {}
+impl AllOutputValue for NoUpdate {}
+impl AllOutputValue for serde_json::Value {}
+
+/// Compile-time check emitted by `#[callback]` for each `ALL` output.
+#[doc(hidden)]
+pub fn assert_all_output<T: AllOutputValue + ?Sized>() {}

@@ -32,5 +32,5 @@ mod routing;
 
 pub use container::{page_container, CONTENT_ID, DUMMY_ID, LOCATION_ID, STORE_ID};
 pub use params::{FromPageParam, PageArgs, PageParamError};
-pub use registry::{page_registry, Page, PageSpec};
+pub use registry::{page_registry, page_registry_of, Page, PageSpec};
 pub(crate) use routing::{routing_specs, Router as PageRouter};

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::params::{PageArgs, PageParamError};
+use crate::apps::AppSelection;
 
 /// What `#[page]` records; submitted to the global registry with `inventory`.
 #[derive(Debug)]
@@ -36,6 +37,9 @@ pub struct PageSpec {
     pub not_found: bool,
     /// Builds the layout from the URL's values.
     pub layout: fn(&PageArgs) -> Result<Value, PageParamError>,
+    /// `app = ".."`: the named app it belongs to (`None`: every app that takes it, see
+    /// [`crate::apps`]).
+    pub app: Option<&'static str>,
 }
 
 inventory::collect!(PageSpec);
@@ -158,12 +162,25 @@ fn template_placeholder_path(template: &str) -> String {
 ///     .collect();
 /// ```
 pub fn page_registry() -> Vec<Page> {
-    pages_for("Dash")
+    pages_for("Dash", &AppSelection::default())
 }
 
-/// The registry with titles defaulting to the app's title (when it is not "Dash").
-pub(crate) fn pages_for(app_title: &str) -> Vec<Page> {
-    let specs: Vec<&'static PageSpec> = inventory::iter::<PageSpec>().collect();
+/// The pages of one named app (its own and those naming no app), for its navigation menu
+/// when one process serves several apps (see [`crate::apps`]).
+pub fn page_registry_of(app: &str) -> Vec<Page> {
+    let selection = AppSelection {
+        name: Some(app.to_owned()),
+        modules: Vec::new(),
+    };
+    pages_for("Dash", &selection)
+}
+
+/// The pages `selection` takes, with titles defaulting to the app's title (when it is not
+/// "Dash").
+pub(crate) fn pages_for(app_title: &str, selection: &AppSelection) -> Vec<Page> {
+    let specs: Vec<&'static PageSpec> = inventory::iter::<PageSpec>()
+        .filter(|s| selection.includes(s.app, s.module))
+        .collect();
     let any_order = specs.iter().any(|s| s.order.is_some());
     let mut pages: Vec<Page> = specs
         .into_iter()

@@ -82,10 +82,14 @@ pub(crate) fn template_vars(template: &str) -> Vec<&str> {
 }
 
 impl Router {
-    /// The router for every registered page.
-    pub fn new(requests_prefix: &str, app_title: &str) -> Self {
+    /// The router for the registered pages `selection` takes.
+    pub fn new(
+        requests_prefix: &str,
+        app_title: &str,
+        selection: &crate::apps::AppSelection,
+    ) -> Self {
         Router {
-            pages: super::registry::pages_for(app_title),
+            pages: super::registry::pages_for(app_title, selection),
             requests_prefix: requests_prefix.to_owned(),
             app_title: app_title.to_owned(),
         }
@@ -341,6 +345,7 @@ static ROUTING: CallbackSpec = CallbackSpec {
     websocket: false,
     persistent: false,
     mcp: crate::mcp::McpInfo::NONE,
+    app: None,
 };
 
 static TITLE: CallbackSpec = CallbackSpec {
@@ -370,6 +375,7 @@ static TITLE: CallbackSpec = CallbackSpec {
     websocket: false,
     persistent: false,
     mcp: crate::mcp::McpInfo::NONE,
+    app: None,
 };
 
 /// The callbacks pages add: routing (server) and the page title (clientside).

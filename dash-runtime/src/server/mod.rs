@@ -65,6 +65,43 @@ fn validate_app(
     ))
 }
 
+/// The front end as configured; when it is to be served locally but neither npm nor pip can
+/// fetch it (and no offline directory is set), the page links the public CDN instead, with a
+/// warning: a newcomer with only cargo and a network still gets a working page.
+async fn load_front_end(
+    fe_config: &FrontEndConfig,
+    config: &mut Config,
+) -> Result<FrontEnd, Error> {
+    let libraries = crate::libraries::linked();
+    let err = match FrontEnd::load_with(fe_config, libraries, &config.themes).await {
+        Ok(front_end) => return Ok(front_end),
+        Err(err) => err,
+    };
+    let tool_missing = matches!(
+        err,
+        crate::assets::AssetError::NpmUnavailable { .. }
+            | crate::assets::AssetError::PipUnavailable { .. }
+    );
+    if !tool_missing || fe_config.offline_dir.is_some() {
+        return Err(err.into());
+    }
+    let cdn = FrontEndConfig {
+        serve_locally: false,
+        ..fe_config.clone()
+    };
+    match FrontEnd::load_with(&cdn, libraries, &config.themes).await {
+        Ok(front_end) => {
+            tracing::warn!(
+                "{err}. Serving the page with the Dash front end from the public CDN instead (DASH_SERVE_LOCALLY=false)"
+            );
+            config.serve_locally = false;
+            Ok(front_end)
+        }
+        // A library only this server could serve: the first reason is the one to fix.
+        Err(_) => Err(err.into()),
+    }
+}
+
 /// Whether a layout holds a component with this string id.
 fn contains_id(value: &serde_json::Value, id: &str) -> bool {
     match value {
@@ -95,12 +132,13 @@ impl DashServer {
     /// served by the result link the CDN).
     pub(crate) async fn build_with(app: Dash, front_end: bool) -> Result<DashServer, Error> {
         let mut config = app.settings.resolve(&crate::app::config_env())?;
-        let router = PageRouter::new(&config.requests_prefix, &config.title);
+        let selection = app.selection();
+        let router = PageRouter::new(&config.requests_prefix, &config.title, &selection);
         let pages = (!router.is_empty()).then(|| Arc::new(router));
         let (layout, registry) = match &pages {
             None => (
                 app.layout.ok_or(Error::NoLayout)?,
-                Registry::collect(config.prevent_initial_callbacks),
+                Registry::collect_with(config.prevent_initial_callbacks, &[], &selection),
             ),
             Some(router) => {
                 let problems = router.problems();
@@ -110,7 +148,11 @@ impl DashServer {
                 (
                     app.layout
                         .unwrap_or_else(|| crate::app::Layout::fixed(page_container())),
-                    Registry::collect_with(config.prevent_initial_callbacks, &routing_specs()),
+                    Registry::collect_with(
+                        config.prevent_initial_callbacks,
+                        &routing_specs(),
+                        &selection,
+                    ),
                 )
             }
         };
@@ -118,7 +160,7 @@ impl DashServer {
         let mut fe_config = FrontEndConfig::from_env();
         fe_config.serve_locally = config.serve_locally;
         let front_end = if front_end {
-            FrontEnd::load_with(&fe_config, crate::libraries::linked(), &config.themes).await?
+            load_front_end(&fe_config, &mut config).await?
         } else {
             FrontEnd::cdn()
         };
@@ -195,18 +237,107 @@ impl DashServer {
     /// configured, and any added with [`Dash::routes`]), with compression and the body read
     /// timeout applied.
     pub fn router(&self) -> Router {
-        self.router_with(ops::Draining::default())
+        self.router_with(ops::Draining::default(), true)
     }
 
-    fn router_with(&self, draining: ops::Draining) -> Router {
-        let router =
-            routes::router(self.state.clone()).merge(ops::routes(self.state.clone(), draining));
+    fn router_with(&self, draining: ops::Draining, fallback: bool) -> Router {
+        let router = routes::router(self.state.clone(), fallback)
+            .merge(ops::routes(self.state.clone(), draining));
         let router = match &self.extra_routes {
             Some(extra) => router.merge(extra.clone()),
             None => router,
         };
         let options = &self.state.config.server;
         ops::layers(router, options.body_timeout, options.compress)
+    }
+
+    /// One router holding every app's routes side by side (each under its own prefix).
+    ///
+    /// Fails when no app is given, or when two apps claim the same route (the same prefix,
+    /// the same metrics path or the same extra route).
+    pub fn router_of(servers: &[DashServer]) -> Result<Router, Error> {
+        DashServer::together(servers, &ops::Draining::default())
+    }
+
+    fn together(servers: &[DashServer], draining: &ops::Draining) -> Result<Router, Error> {
+        if servers.is_empty() {
+            return Err(Error::Apps("no app was given".to_owned()));
+        }
+        let mut prefixes: Vec<&str> = Vec::new();
+        let mut metrics: Vec<&str> = Vec::new();
+        let mut router = Router::new();
+        for server in servers {
+            let prefix = server.state.config.routes_prefix.as_str();
+            if prefixes.contains(&prefix) {
+                return Err(Error::Apps(format!(
+                    "two apps are served under {prefix:?}: give each its own url_base_pathname"
+                )));
+            }
+            prefixes.push(prefix);
+            if let Some(path) = server.state.config.server.metrics_path.as_deref() {
+                if metrics.contains(&path) {
+                    return Err(Error::Apps(format!(
+                        "two apps serve metrics at {path:?}: set Dash::metrics on one of them (the metrics cover the whole process)"
+                    )));
+                }
+                metrics.push(path);
+            }
+            let own = server.router_with(draining.clone(), false);
+            // axum panics on a route two routers both define: report it instead.
+            router =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || router.merge(own)))
+                    .map_err(|_| {
+                    Error::Apps(format!(
+                    "the app under {prefix:?} adds a route (Dash::routes) another app defines too"
+                ))
+                })?;
+        }
+        Ok(router.fallback(routes::not_found))
+    }
+
+    /// Serve several apps side by side on the first one's host and port until SIGTERM or
+    /// Ctrl-C, then drain them all (see [`crate::apps`]).
+    pub async fn serve_together(servers: Vec<DashServer>) -> Result<(), Error> {
+        let draining = ops::Draining::default();
+        let router = DashServer::together(&servers, &draining)?;
+        let first = &servers[0].state.config;
+        let listener = TcpListener::bind(format!("{}:{}", first.host, first.port)).await?;
+        let local = listener.local_addr()?;
+        for server in &servers {
+            tracing::info!(
+                "Dash is running on http://{}{}",
+                local,
+                server.state.config.routes_prefix
+            );
+        }
+        let options = first.server.clone();
+        let states: Vec<Arc<AppState>> = servers.iter().map(|s| s.state.clone()).collect();
+        let on_shutdown = async move {
+            draining.start();
+            for app in &states {
+                if let Some(hub) = &app.realtime {
+                    hub.close_all();
+                }
+                if let Some(service) = &app.background {
+                    if let Ok(n) = service.hand_over().await {
+                        tracing::info!("handed {n} background job(s) over");
+                    }
+                }
+            }
+        };
+        let drained = serve::serve(
+            listener,
+            router,
+            &options,
+            crate::background::shutdown_signal(),
+            on_shutdown,
+        )
+        .await;
+        if let serve::Drained::TimedOut(n) = drained {
+            tracing::warn!("{n} connection(s) did not finish within the shutdown grace");
+        }
+        tracing::info!("Dash has stopped");
+        Ok(())
     }
 
     /// Serve on the configured host and port until SIGTERM or Ctrl-C (see
@@ -249,7 +380,7 @@ impl DashServer {
             self.state.config.routes_prefix
         );
         let draining = ops::Draining::default();
-        let router = self.router_with(draining.clone());
+        let router = self.router_with(draining.clone(), true);
         let options = self.state.config.server.clone();
         let background = self.state.background.clone();
         let app = self.state.clone();

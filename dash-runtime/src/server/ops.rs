@@ -243,7 +243,7 @@ mod tests {
             .await
             .expect("builds");
         let draining = Draining::default();
-        let router = server.router_with(draining.clone());
+        let router = server.router_with(draining.clone(), true);
         let health = || {
             Request::get("/_dash-health")
                 .body(Body::empty())

@@ -98,12 +98,13 @@ async fn favicon() -> Response {
     favicon_response()
 }
 
-async fn not_found() -> Response {
+pub(super) async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
-/// Every route of the app, mounted under the routes prefix.
-pub(super) fn router(state: Arc<AppState>) -> Router {
+/// Every route of the app, mounted under the routes prefix; with `fallback`, other paths
+/// answer a plain 404 (apps served together share one fallback instead).
+pub(super) fn router(state: Arc<AppState>, fallback: bool) -> Router {
     let r = state.config.routes_prefix.clone();
     let limit = state.config.max_request_body;
     let mut router = Router::new()
@@ -150,12 +151,13 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
     if r != "/" {
         let bare = r.trim_end_matches('/').to_owned();
         let target = r.clone();
-        router = router
-            .route(
-                &bare,
-                get(move || async move { Redirect::permanent(&target) }),
-            )
-            .fallback(not_found);
+        router = router.route(
+            &bare,
+            get(move || async move { Redirect::permanent(&target) }),
+        );
+        if fallback {
+            router = router.fallback(not_found);
+        }
     }
     if state.server_data.sessions().is_some() {
         let path = match state.config.requests_prefix.as_str() {

@@ -114,6 +114,7 @@ impl Cb {
             websocket: false,
             persistent: false,
             mcp: crate::mcp::McpInfo::NONE,
+            app: None,
         }))
     }
 }
@@ -376,6 +377,30 @@ fn allow_duplicate_needs_prevent_initial_call() {
         &ValidationOptions::default()
     )
     .is_ok());
+}
+
+#[test]
+fn allow_duplicate_with_unset_prevent_follows_the_app_default() {
+    // `#[callback]` accepts `allow_duplicate` without `prevent_initial_call`: the app-wide
+    // `prevent_initial_callbacks` decides, at startup.
+    let mut unset = cb("a", 1)
+        .out_dup(s("out"), "children")
+        .input(s("x"), "value");
+    unset.prevent = None;
+    let spec = unset.build();
+    let layout = layout_with(&[json!("out"), json!("x")]);
+    let layouts = Layouts::new().add("app layout", &layout);
+    let on_load = crate::registry::Registry::from_specs(vec![spec], false);
+    let report = validate(&on_load, &layouts, &ValidationOptions::default()).expect_err("reported");
+    assert_eq!(
+        report.problems,
+        vec![Problem::AllowDuplicateWithoutPreventInitialCall {
+            callback: reference("a", 1),
+            output: "out.children".into(),
+        }]
+    );
+    let prevented = crate::registry::Registry::from_specs(vec![spec], true);
+    assert!(validate(&prevented, &layouts, &ValidationOptions::default()).is_ok());
 }
 
 // ---- single-callback rules ----
