@@ -15,8 +15,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use serde_json::{json, Value};
 
 use super::AppState;
@@ -152,13 +151,13 @@ pub(crate) enum WatchError {
     Notify {
         dir: String,
         #[source]
-        source: notify_debouncer_mini::notify::Error,
+        source: notify::Error,
     },
 }
 
 /// A running watch of the assets folder; dropping it stops the watcher and its task.
 pub(crate) struct AssetsWatch {
-    _debouncer: Debouncer<RecommendedWatcher>,
+    _watcher: RecommendedWatcher,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -182,21 +181,24 @@ pub(crate) fn watch_assets(state: &Arc<AppState>) -> Result<Option<AssetsWatch>,
     };
     // One pending rescan is enough: events arriving meanwhile are covered by it.
     let (wake, mut woken) = tokio::sync::mpsc::channel::<()>(1);
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| match result {
-        Ok(events) if !events.is_empty() => {
-            let _ = wake.try_send(());
-        }
-        Ok(_) => {}
-        Err(e) => tracing::warn!("assets watcher: {e}"),
-    })
-    .map_err(notify_error)?;
-    debouncer
-        .watcher()
+    let mut watcher =
+        notify::recommended_watcher(move |event: notify::Result<Event>| match event {
+            Ok(event) if changes_files(&event.kind) => {
+                let _ = wake.try_send(());
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("assets watcher: {e}"),
+        })
+        .map_err(notify_error)?;
+    watcher
         .watch(&dir, RecursiveMode::Recursive)
         .map_err(notify_error)?;
     let app = state.clone();
     let task = tokio::spawn(async move {
         while woken.recv().await.is_some() {
+            // Debounce: the rest of the burst arrives meanwhile.
+            tokio::time::sleep(DEBOUNCE).await;
+            while woken.try_recv().is_ok() {}
             let app = app.clone();
             let scanned = tokio::task::spawn_blocking(move || {
                 let changes = app.rescan_assets();
@@ -216,9 +218,18 @@ pub(crate) fn watch_assets(state: &Arc<AppState>) -> Result<Option<AssetsWatch>,
     });
     tracing::debug!("watching {} for hot reload", dir.display());
     Ok(Some(AssetsWatch {
-        _debouncer: debouncer,
+        _watcher: watcher,
         task,
     }))
+}
+
+/// Creating, writing, renaming, removing or touching a file; not reading it (serving an
+/// asset and scanning the folder open files and directories).
+fn changes_files(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+    )
 }
 
 #[cfg(test)]
