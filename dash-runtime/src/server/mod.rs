@@ -3,6 +3,7 @@
 mod index;
 mod ops;
 mod options;
+mod reload;
 mod reply;
 mod routes;
 mod serve;
@@ -384,6 +385,14 @@ impl DashServer {
         let options = self.state.config.server.clone();
         let background = self.state.background.clone();
         let app = self.state.clone();
+        // Hot reload: the watcher lives as long as this function serves.
+        let _watch = match reload::watch_assets(&self.state) {
+            Ok(watch) => watch,
+            Err(e) => {
+                tracing::warn!("assets hot reload is off: {e}");
+                None
+            }
+        };
         // Once the signal arrives: health answers 503, and the background service hands the
         // jobs this process runs over to other processes, while requests in flight finish.
         let on_shutdown = async move {

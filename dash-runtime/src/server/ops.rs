@@ -69,7 +69,8 @@ async fn health(State(h): State<HealthState>, RawQuery(query): RawQuery) -> Resp
         Err("no front-end bundles loaded")
     };
     checks.insert("front_end".into(), check(front_end));
-    let assets = if app.assets.files().is_empty() || app.assets.dir().is_dir() {
+    let served = app.served();
+    let assets = if served.assets.files().is_empty() || served.assets.dir().is_dir() {
         Ok(())
     } else {
         Err("the assets folder is gone")

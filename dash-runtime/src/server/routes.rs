@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
+use super::reload::PACKAGES;
 use super::reply::{failure_response, json_response};
 use super::update::update_component;
 use super::AppState;
@@ -34,7 +35,10 @@ async fn index(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap)
         }
         None => String::new(),
     };
-    let page = state.index.render(&state.signer.new_end_id(), &metas);
+    let page = state
+        .served()
+        .index
+        .render(&state.signer.new_end_id(), &metas);
     (
         [
             (
@@ -62,20 +66,12 @@ async fn dependencies(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn reload_hash(State(state): State<Arc<AppState>>) -> Response {
-    let hash = state
-        .config
-        .dev_tools
-        .hot_reload
-        .then(|| state.reload_hash.clone());
-    json_response(
-        serde_json::to_vec(&json!({
-            "files": [],
-            "hard": false,
-            "packages": ["dash", "plotly"],
-            "reloadHash": hash,
-        }))
-        .unwrap_or_default(),
-    )
+    let body = match state.config.dev_tools.hot_reload {
+        true => state.reload.answer().to_json(),
+        // As Dash answers with hot reload off: no hash, so the page never reloads.
+        false => json!({"files": [], "hard": false, "packages": PACKAGES, "reloadHash": null}),
+    };
+    json_response(serde_json::to_vec(&body).unwrap_or_default())
 }
 
 async fn suites(
@@ -91,7 +87,8 @@ async fn assets(
     Path(path): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    state.assets.serve(&path, &headers).await
+    let served = state.served();
+    served.assets.serve(&path, &headers).await
 }
 
 async fn favicon() -> Response {

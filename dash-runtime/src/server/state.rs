@@ -1,12 +1,14 @@
 //! Shared state of a running app.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use axum::body::Bytes;
+use serde_json::Value;
 
 use super::index::IndexTemplate;
+use super::reload::ReloadHash;
 use crate::app::{Config, Layout};
-use crate::assets::{AssetsFolder, FrontEnd};
+use crate::assets::{AssetChange, AssetsFolder, FrontEnd};
 use crate::blocking::BlockingPool;
 use crate::dispatch::Dispatcher;
 use crate::pages::PageRouter;
@@ -21,11 +23,15 @@ pub(crate) struct AppState {
     pub registry: Arc<Registry>,
     pub layout: Layout,
     pub front_end: FrontEnd,
-    pub assets: AssetsFolder,
+    /// The assets folder as last scanned and the index page that links it (replaced when
+    /// hot reload sees the folder change).
+    served: RwLock<Arc<Served>>,
+    /// The `websocket` entry of the page config, kept to rebuild the index page.
+    index_websocket: Option<Value>,
     pub signer: Signer,
     pub dependencies_json: Bytes,
-    pub index: IndexTemplate,
-    pub reload_hash: String,
+    /// What `_reload-hash` answers.
+    pub reload: ReloadHash,
     pub pages: Option<Arc<PageRouter>>,
     /// The background job manager, when the app has background callbacks.
     pub background: Option<Arc<crate::background::Service>>,
@@ -35,6 +41,12 @@ pub(crate) struct AppState {
     pub realtime: Option<crate::realtime::Hub>,
     /// Sessions and `Serverside` values.
     pub server_data: Arc<crate::sessions::ServerData>,
+}
+
+/// The assets folder and the index page built from it, swapped together.
+pub(crate) struct Served {
+    pub assets: AssetsFolder,
+    pub index: IndexTemplate,
 }
 
 /// What an app is built from.
@@ -89,7 +101,6 @@ impl AppState {
             &registry.inline_clientside(),
             websocket.as_ref(),
         );
-        let reload_hash = hex::encode(rand::random::<[u8; 16]>());
         let registry = Arc::new(registry);
         let pool = BlockingPool::new(config.callback_threads, config.callback_queue);
         let dispatcher = Arc::new(Dispatcher::new(
@@ -106,16 +117,47 @@ impl AppState {
             registry,
             layout,
             front_end,
-            assets,
+            served: RwLock::new(Arc::new(Served { assets, index })),
+            index_websocket: websocket,
             signer,
             dependencies_json,
-            index,
-            reload_hash,
+            reload: ReloadHash::new(),
             pages,
             background,
             dispatcher,
             realtime,
             server_data,
         }
+    }
+
+    /// The assets folder and index page currently served.
+    pub fn served(&self) -> Arc<Served> {
+        self.served
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Scans the assets folder again; when anything changed, links the new set of files in
+    /// the index page and returns what changed (blocking: it reads the folder).
+    pub fn rescan_assets(&self) -> Vec<AssetChange> {
+        let old = self.served();
+        let assets = AssetsFolder::scan(
+            &self.config.assets_folder,
+            self.config.assets_ignore.as_deref(),
+        );
+        let changes = old.assets.changes(&assets, &self.config.requests_prefix);
+        if !changes.is_empty() {
+            let index = IndexTemplate::new(
+                &self.config,
+                &self.front_end,
+                &assets,
+                &self.registry.inline_clientside(),
+                self.index_websocket.as_ref(),
+            );
+            *self.served.write().unwrap_or_else(PoisonError::into_inner) =
+                Arc::new(Served { assets, index });
+        }
+        changes
     }
 }
