@@ -49,9 +49,15 @@ impl App {
             .stdin(Stdio::null())
             .stdout(Stdio::inherit())
             .stderr(Stdio::piped());
-        for name in ["DASH_DEBUG", "DASH_HOT_RELOAD"] {
+        // Debug mode and hot reload, the page polling twice a second so that it follows a
+        // rebuild at once (unless set otherwise).
+        for (name, value) in [
+            ("DASH_DEBUG", "true"),
+            ("DASH_HOT_RELOAD", "true"),
+            ("DASH_HOT_RELOAD_INTERVAL", "0.5"),
+        ] {
             if std::env::var_os(name).is_none() {
-                command.env(name, "true");
+                command.env(name, value);
             }
         }
         let (mut child, group) = ProcessGroup::spawn(&mut command)

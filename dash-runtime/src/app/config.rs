@@ -71,7 +71,7 @@ pub(crate) struct Settings {
 }
 
 /// Dev-tools flags (all on in debug mode unless overridden by `DASH_*` variables).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DevTools {
     /// The dev-tools UI and error overlay in the browser.
     pub ui: bool,
@@ -81,6 +81,10 @@ pub struct DevTools {
     pub serve_dev_bundles: bool,
     /// `_reload-hash` polling.
     pub hot_reload: bool,
+    /// How often the page polls `_reload-hash` (`DASH_HOT_RELOAD_INTERVAL`, seconds; 3 s).
+    pub hot_reload_interval_ms: u64,
+    /// Failed polls after which the page stops polling (`DASH_HOT_RELOAD_MAX_RETRY`; 8).
+    pub hot_reload_max_retry: u32,
     /// The renderer's callback validation.
     pub validate_callbacks: bool,
 }
@@ -226,6 +230,27 @@ impl Settings {
             props_check: flag("DASH_PROPS_CHECK")?,
             serve_dev_bundles: flag("DASH_SERVE_DEV_BUNDLES")?,
             hot_reload: flag("DASH_HOT_RELOAD")?,
+            hot_reload_interval_ms: match env.var("DASH_HOT_RELOAD_INTERVAL") {
+                None => 3000,
+                Some(v) => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+                    .map(|s| (s * 1000.0).round() as u64)
+                    .ok_or(ConfigError::Env {
+                        name: "DASH_HOT_RELOAD_INTERVAL",
+                        value: v,
+                        expected: "seconds between 0 and 3600, such as 0.5",
+                    })?,
+            },
+            hot_reload_max_retry: match env.var("DASH_HOT_RELOAD_MAX_RETRY") {
+                None => 8,
+                Some(v) => v.parse().map_err(|_| ConfigError::Env {
+                    name: "DASH_HOT_RELOAD_MAX_RETRY",
+                    value: v,
+                    expected: "a number of polls",
+                })?,
+            },
             validate_callbacks: flag("DASH_VALIDATE_CALLBACKS")?,
         };
 
@@ -353,6 +378,40 @@ mod tests {
         assert_eq!(c.requests_prefix, "/");
         assert_eq!(c.update_title.as_deref(), Some("Updating..."));
         assert!(!c.debug && !c.dev_tools.ui);
+    }
+
+    #[test]
+    fn hot_reload_polling_follows_dash_variables() {
+        let c = Settings::default().resolve(&env(&[])).unwrap();
+        assert_eq!(
+            (
+                c.dev_tools.hot_reload_interval_ms,
+                c.dev_tools.hot_reload_max_retry
+            ),
+            (3000, 8)
+        );
+        let e = env(&[
+            ("DASH_HOT_RELOAD_INTERVAL", "0.5"),
+            ("DASH_HOT_RELOAD_MAX_RETRY", "20"),
+        ]);
+        let c = Settings::default().resolve(&e).unwrap();
+        assert_eq!(
+            (
+                c.dev_tools.hot_reload_interval_ms,
+                c.dev_tools.hot_reload_max_retry
+            ),
+            (500, 20)
+        );
+        for bad in ["0", "-1", "soon"] {
+            let e = env(&[("DASH_HOT_RELOAD_INTERVAL", bad)]);
+            assert!(matches!(
+                Settings::default().resolve(&e),
+                Err(ConfigError::Env {
+                    name: "DASH_HOT_RELOAD_INTERVAL",
+                    ..
+                })
+            ));
+        }
     }
 
     #[test]

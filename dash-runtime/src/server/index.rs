@@ -60,7 +60,7 @@ pub(crate) fn dash_config(
     if dev.hot_reload {
         c.insert(
             "hot_reload".into(),
-            json!({"interval": 3000, "max_retry": 8}),
+            json!({"interval": dev.hot_reload_interval_ms, "max_retry": dev.hot_reload_max_retry}),
         );
     }
     if let Some(layout) = &config.validation_layout {
