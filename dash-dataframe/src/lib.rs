@@ -7,6 +7,8 @@
 //! - [`columns`]: a `DataFrame` as DataTable `columns` and `data`.
 //! - [`DataFrameTable`]: the component, whose callbacks register themselves.
 
+#![warn(missing_docs)]
+
 pub mod ag_grid;
 mod aio;
 pub mod columns;

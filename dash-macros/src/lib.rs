@@ -1,6 +1,8 @@
 //! Procedural macros of dash-rs. Use them through `dash_runtime` (`dash_runtime::callback`),
 //! which also provides the types the expansions refer to.
 
+#![warn(missing_docs)]
+
 mod callback;
 mod errors;
 mod mcp_tool;

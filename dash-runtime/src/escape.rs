@@ -2,13 +2,7 @@
 //! tags, and error pages.
 
 /// `s` with `&`, `<`, `>`, `"` and `'` replaced by entities: safe as element text and as a
-/// quoted attribute value.
-///
-/// ```
-/// use dash_runtime::escape::escape_html;
-///
-/// assert_eq!(escape_html(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;");
-/// ```
+/// quoted attribute value: `<a href="x">&'` becomes `&lt;a href=&quot;x&quot;&gt;&amp;&#x27;`.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -22,4 +16,17 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_the_five_characters() {
+        assert_eq!(
+            escape_html(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"
+        );
+    }
 }

@@ -22,6 +22,8 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub(crate) mod app_name;
 pub mod apps;
@@ -32,10 +34,10 @@ pub mod callback;
 pub mod components;
 pub mod dependencies;
 pub mod dispatch;
-pub mod escape;
+pub(crate) mod escape;
 pub mod figure;
 pub mod ids;
-pub mod layout;
+pub(crate) mod layout;
 pub mod libraries;
 pub mod mcp;
 pub mod memo;
@@ -48,7 +50,7 @@ pub mod realtime;
 pub mod registry;
 pub mod server;
 pub mod sessions;
-pub mod signing;
+pub(crate) mod signing;
 pub mod store;
 pub mod testing;
 pub mod validation;
