@@ -1,5 +1,11 @@
-//! A small blocking HTTP/1.1 client for servers on this machine (chromedriver, the app under
-//! test, a Python twin). Plain `http://` only, one connection per request, no compression.
+//! Blocking HTTP for the tests (the app under test, a Python twin): reqwest's blocking client
+//! with what the conformance tests compare kept as sent. Redirects are not followed (the
+//! tests look at `Location`), bodies are not decompressed (no compression feature: the tests
+//! see the bytes and `Content-Encoding` the server chose), and connections are not reused (a
+//! stopped app must not wait for idle keep-alive connections of ours).
+//!
+//! Every conformance request is an ordinary one that any client can make, so no raw-socket
+//! helper is needed here; the websocket test uses tungstenite.
 //!
 //! ```no_run
 //! use dash_e2e::http;
@@ -14,38 +20,37 @@
 //! # }
 //! ```
 
-use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
+use std::time::Duration;
 
+use reqwest::blocking::Client;
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::Method;
 use thiserror::Error;
 
 /// Why a request failed.
 #[derive(Debug, Error)]
 pub enum HttpError {
-    /// The URL is not of the form `http://host[:port][/path]`.
-    #[error("unsupported URL {0:?}: expected http://host[:port][/path]")]
-    Url(String),
-    /// Connecting, writing or reading failed (including timeouts).
-    #[error("{method} {url}: {source}")]
-    Io {
-        /// Request method.
-        method: String,
-        /// Request URL.
-        url: String,
-        /// What went wrong.
-        #[source]
-        source: io::Error,
-    },
-    /// The server's answer is not valid HTTP/1.x.
-    #[error("{method} {url}: malformed response: {reason}")]
-    Malformed {
+    /// The method or a header is not valid HTTP.
+    #[error("{method} {url}: invalid request: {reason}")]
+    Invalid {
         /// Request method.
         method: String,
         /// Request URL.
         url: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// Connecting, sending or reading failed (including timeouts and bad URLs).
+    #[error("{method} {url}: {source}")]
+    Transport {
+        /// Request method.
+        method: String,
+        /// Request URL.
+        url: String,
+        /// What went wrong.
+        #[source]
+        source: reqwest::Error,
     },
     /// The body is not the JSON the caller asked for.
     #[error("response body is not JSON ({source}): {body}")]
@@ -63,9 +68,9 @@ pub enum HttpError {
 pub struct Response {
     /// Status code, e.g. 200.
     pub status: u16,
-    /// Header names (as sent) and values, in order.
+    /// Header names (lower case) and values, in order.
     pub headers: Vec<(String, String)>,
-    /// The body, de-chunked.
+    /// The body, as sent (not decompressed).
     pub body: Vec<u8>,
 }
 
@@ -107,8 +112,8 @@ pub fn post_json(
     request("POST", url, Some(("application/json", &bytes)), timeout)
 }
 
-/// Sends one request and reads the whole response. `body` is `(content type, bytes)`;
-/// `timeout` bounds connecting and each read or write (and ten times it the whole response).
+/// Sends one request and reads the whole response, all within `timeout`. `body` is
+/// `(content type, bytes)`.
 pub fn request(
     method: &str,
     url: &str,
@@ -126,266 +131,77 @@ pub fn request_with_headers(
     headers: &[(&str, &str)],
     timeout: Duration,
 ) -> Result<Response, HttpError> {
-    let target = Target::parse(url)?;
-    let io_err = |source| HttpError::Io {
-        method: method.to_owned(),
-        url: url.to_owned(),
-        source,
-    };
-    let malformed = |reason: String| HttpError::Malformed {
+    let invalid = |reason: String| HttpError::Invalid {
         method: method.to_owned(),
         url: url.to_owned(),
         reason,
     };
-
-    let mut stream = connect(&target, timeout).map_err(io_err)?;
-    stream.set_read_timeout(Some(timeout)).map_err(io_err)?;
-    stream.set_write_timeout(Some(timeout)).map_err(io_err)?;
-
-    let mut head = format!(
-        "{method} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-        target.path, target.authority
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    let payload: &[u8] = match body {
-        Some((content_type, bytes)) => {
-            head.push_str(&format!("Content-Type: {content_type}\r\n"));
-            bytes
-        }
-        None => &[],
+    let transport = |source| HttpError::Transport {
+        method: method.to_owned(),
+        url: url.to_owned(),
+        source,
     };
-    if body.is_some() || method != "GET" {
-        head.push_str(&format!("Content-Length: {}\r\n", payload.len()));
+    let verb = Method::from_bytes(method.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+    let mut builder = client().request(verb, url).timeout(timeout);
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(ACCEPT.as_str()))
+    {
+        // reqwest would send `Accept: */*` anyway; say so, as the other requests do.
+        builder = builder.header(ACCEPT, "*/*");
     }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).map_err(io_err)?;
-    stream.write_all(payload).map_err(io_err)?;
-    stream.flush().map_err(io_err)?;
-
-    read_response(&mut stream, method == "HEAD", timeout).map_err(|e| match e {
-        ReadError::Io(source) => io_err(source),
-        ReadError::Malformed(reason) => malformed(reason),
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+        let value = HeaderValue::from_str(value).map_err(|e| invalid(e.to_string()))?;
+        builder = builder.header(name, value);
+    }
+    if let Some((content_type, bytes)) = body {
+        builder = builder
+            .header(CONTENT_TYPE, content_type)
+            .body(bytes.to_vec());
+    }
+    let response = builder.send().map_err(transport)?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response.bytes().map_err(transport)?.to_vec();
+    Ok(Response {
+        status,
+        headers,
+        body,
     })
 }
 
-struct Target {
-    authority: String,
-    host: String,
-    port: u16,
-    path: String,
-}
-
-impl Target {
-    fn parse(url: &str) -> Result<Self, HttpError> {
-        let bad = || HttpError::Url(url.to_owned());
-        let rest = url.strip_prefix("http://").ok_or_else(bad)?;
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if authority.is_empty() {
-            return Err(bad());
-        }
-        let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-            let (host, after) = bracketed.split_once(']').ok_or_else(bad)?;
-            match after.strip_prefix(':') {
-                Some(port) => (host, port.parse::<u16>().map_err(|_| bad())?),
-                None if after.is_empty() => (host, 80),
-                None => return Err(bad()),
-            }
-        } else {
-            match authority.rsplit_once(':') {
-                Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
-                None => (authority, 80),
-            }
-        };
-        Ok(Self {
-            authority: authority.to_owned(),
-            host: host.to_owned(),
-            port,
-            path: path.to_owned(),
-        })
-    }
-}
-
-fn connect(target: &Target, timeout: Duration) -> io::Result<TcpStream> {
-    let mut last = io::Error::new(io::ErrorKind::NotFound, "host resolved to no address");
-    for addr in (target.host.as_str(), target.port).to_socket_addrs()? {
-        match TcpStream::connect_timeout(&addr, timeout) {
-            Ok(stream) => return Ok(stream),
-            Err(e) => last = e,
-        }
-    }
-    Err(last)
-}
-
-enum ReadError {
-    Io(io::Error),
-    Malformed(String),
-}
-
-/// How the end of the body is known.
-#[derive(Clone, Copy)]
-enum Framing {
-    Length(usize),
-    Chunked,
-    UntilClose,
-}
-
-fn read_response(
-    stream: &mut TcpStream,
-    head_only: bool,
-    timeout: Duration,
-) -> Result<Response, ReadError> {
-    let started = Instant::now();
-    let mut buf = Vec::with_capacity(16 * 1024);
-    let mut chunk = [0u8; 16 * 1024];
-    let mut parsed: Option<Head> = None;
-    loop {
-        if let Some(head) = &parsed {
-            let body = &buf[head.body_start..];
-            let done = match head.framing {
-                Framing::Length(n) => body.len() >= n,
-                Framing::Chunked => dechunk(body)?.is_some(),
-                Framing::UntilClose => false,
-            };
-            if done {
-                let body = match head.framing {
-                    Framing::Length(n) => body[..n].to_vec(),
-                    Framing::Chunked => dechunk(body)?.unwrap_or_default(),
-                    Framing::UntilClose => body.to_vec(),
-                };
-                return Ok(Response {
-                    status: head.status,
-                    headers: head.headers.clone(),
-                    body,
-                });
-            }
-        }
-        let n = match stream.read(&mut chunk) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadError::Io(e)),
-        };
-        if n == 0 {
-            return match parsed {
-                Some(Head {
-                    status,
-                    headers,
-                    body_start,
-                    framing: Framing::UntilClose,
-                }) => Ok(Response {
-                    status,
-                    headers,
-                    body: buf[body_start..].to_vec(),
-                }),
-                Some(_) => Err(ReadError::Malformed("connection closed mid-body".into())),
-                None => Err(ReadError::Malformed(
-                    "connection closed before the headers ended".into(),
-                )),
-            };
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if parsed.is_none() {
-            parsed = parse_head(&buf, head_only)?;
-        }
-        if started.elapsed() > timeout * 10 {
-            return Err(ReadError::Io(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "response took too long",
-            )));
-        }
-    }
-}
-
-/// A parsed status line and headers.
-struct Head {
-    status: u16,
-    headers: Vec<(String, String)>,
-    /// Where the body starts in the receive buffer.
-    body_start: usize,
-    framing: Framing,
-}
-
-fn parse_head(buf: &[u8], head_only: bool) -> Result<Option<Head>, ReadError> {
-    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return Ok(None);
-    };
-    let text = String::from_utf8_lossy(&buf[..end]);
-    let mut lines = text.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let mut parts = status_line.splitn(3, ' ');
-    let version = parts.next().unwrap_or_default();
-    if !version.starts_with("HTTP/1.") {
-        return Err(ReadError::Malformed(format!("status line {status_line:?}")));
-    }
-    let status = parts
-        .next()
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| ReadError::Malformed(format!("status line {status_line:?}")))?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let framing = if head_only || status == 204 || status == 304 || (100..200).contains(&status) {
-        Framing::Length(0)
-    } else if find("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
-    {
-        Framing::Chunked
-    } else if let Some(len) = find("content-length") {
-        Framing::Length(
-            len.parse()
-                .map_err(|_| ReadError::Malformed(format!("content-length {len:?}")))?,
-        )
-    } else {
-        Framing::UntilClose
-    };
-    Ok(Some(Head {
-        status,
-        headers,
-        body_start: end + 4,
-        framing,
-    }))
-}
-
-/// Decodes a chunked body; `None` while it is incomplete.
-fn dechunk(mut data: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
-    let mut out = Vec::new();
-    loop {
-        let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") else {
-            return Ok(None);
-        };
-        let size_text = String::from_utf8_lossy(&data[..line_end]);
-        let size_hex = size_text.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size_hex, 16)
-            .map_err(|_| ReadError::Malformed(format!("chunk size {size_hex:?}")))?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            // Trailers (if any) end with an empty line; we ignore their content.
-            return Ok(data.windows(2).any(|w| w == b"\r\n").then_some(out));
-        }
-        if data.len() < size + 2 {
-            return Ok(None);
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
-    }
+/// The one client of the test process (its own runtime thread, started on first use).
+fn client() -> &'static Client {
+    static CLIENT: OnceLock<Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .build()
+            // Only fails when the TLS backend or the system resolver cannot start; this client
+            // has no TLS and resolves nothing but loopback names.
+            .unwrap_or_else(|e| panic!("starting the HTTP client: {e}"))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::thread;
 
+    /// Serves one connection with `reply`, after reading the request head.
     fn serve_once(reply: &'static [u8]) -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -401,26 +217,33 @@ mod tests {
                 req.extend_from_slice(&b[..n]);
             }
             conn.write_all(reply).unwrap();
-            // Keep the connection open: the client must stop at the framing, not at EOF.
             thread::sleep(Duration::from_secs(2));
         });
         port
     }
 
     #[test]
-    fn reads_a_content_length_body_without_waiting_for_close() {
-        let port = serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello");
+    fn does_not_follow_redirects_and_keeps_headers() {
+        let port =
+            serve_once(b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n");
         let r = get(&format!("http://127.0.0.1:{port}/"), Duration::from_secs(5)).unwrap();
-        assert_eq!(r.status, 200);
-        assert_eq!(r.text(), "hello");
-        assert_eq!(r.header("x-a"), Some("b"));
+        assert_eq!(r.status, 302);
+        assert_eq!(r.header("LOCATION"), Some("/elsewhere"));
     }
 
     #[test]
-    fn decodes_chunked_bodies() {
+    fn keeps_compressed_bodies_as_sent() {
         let port = serve_once(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc",
         );
+        let r = get(&format!("http://127.0.0.1:{port}/"), Duration::from_secs(5)).unwrap();
+        assert_eq!(r.header("content-encoding"), Some("gzip"));
+        assert_eq!(r.body, b"abc");
+    }
+
+    #[test]
+    fn reads_json_and_reports_bad_requests() {
+        let port = serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
         let r = post_json(
             &format!("http://127.0.0.1:{port}/x"),
             &serde_json::json!({}),
@@ -428,26 +251,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.json().unwrap(), serde_json::json!({"a": 1}));
-    }
-
-    #[test]
-    fn rejects_other_schemes() {
         assert!(matches!(
-            get("https://example.invalid/", Duration::from_secs(1)),
-            Err(HttpError::Url(_))
+            request(
+                "BAD METHOD",
+                "http://127.0.0.1:1/",
+                None,
+                Duration::from_secs(1)
+            ),
+            Err(HttpError::Invalid { .. })
         ));
-    }
-
-    #[test]
-    fn parses_targets() {
-        let t = Target::parse("http://127.0.0.1:9515/session/1?x=y").unwrap();
-        assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("127.0.0.1", 9515, "/session/1?x=y")
-        );
-        let t = Target::parse("http://[::1]:80").unwrap();
-        assert_eq!((t.host.as_str(), t.port, t.path.as_str()), ("::1", 80, "/"));
-        let t = Target::parse("http://localhost").unwrap();
-        assert_eq!((t.host.as_str(), t.port), ("localhost", 80));
     }
 }

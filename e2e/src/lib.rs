@@ -2,8 +2,10 @@
 //!
 //! - [`app`] builds an example app (or runs any command) on a free loopback port and stops it
 //!   when dropped;
-//! - [`browser`] drives headless Chromium through chromedriver (W3C WebDriver);
-//! - [`http`] is the small blocking HTTP/1.1 client both of them use, usable on its own;
+//! - [`browser`] is headless Chromium through chromedriver: the `dash-browser` crate that users
+//!   test their apps with;
+//! - [`http`] makes the blocking HTTP requests of the conformance tests (reqwest, redirects
+//!   not followed, bodies as sent);
 //! - [`python`] holds the Python Dash twins used by the conformance tests;
 //! - [`scenario`] is the shared frame of the browser tests (start, run, report failures).
 //!

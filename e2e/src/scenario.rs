@@ -23,13 +23,10 @@ use std::time::Duration;
 use crate::app::{self, AppError, RunningApp};
 use crate::browser::{Browser, LogEntry};
 
+pub use dash_browser::{format_log, ERROR_UI};
+
 /// Bound for each wait on the page (never a timing assertion: only how long to keep polling).
 pub const WAIT: Duration = Duration::from_secs(30);
-
-/// What dash-renderer shows when a callback fails (the dev-tools error badge, the error
-/// list and cards). None of it may appear.
-pub const ERROR_UI: &str =
-    ".test-devtools-error-count, .dash-fe-error__title, .dash-fe-error-item, .dash-error-card";
 
 /// What a scenario (or one of its steps) returns.
 pub type ScenarioResult = Result<(), Box<dyn Error>>;
@@ -121,12 +118,11 @@ pub fn outer_html(b: &Browser, id: &str) -> String {
 /// store, and the console reports no failed `_dash-update-component` request and no error
 /// logged by dash-renderer (any mode). Prints the console.
 pub fn assert_no_callback_errors(b: &Browser) -> ScenarioResult {
-    let errors = b.find_all(ERROR_UI)?;
-    if !errors.is_empty() {
-        let texts: Vec<String> = errors.iter().filter_map(|e| e.text().ok()).collect();
-        return Err(format!("the page shows callback errors: {texts:?}").into());
+    let shown = b.callback_errors()?;
+    if !shown.is_empty() {
+        return Err(format!("the page shows callback errors: {shown:?}").into());
     }
-    let stored = renderer_errors(b)?;
+    let stored = b.renderer_errors()?;
     let console = b.console_log()?;
     println!("--- browser console ---\n{}", format_log(&console));
     if !stored.is_empty() {
@@ -135,7 +131,7 @@ pub fn assert_no_callback_errors(b: &Browser) -> ScenarioResult {
     let failed: Vec<&LogEntry> = console
         .iter()
         .filter(|e| {
-            e.level == "SEVERE"
+            e.is_error()
                 && (e.message.contains("_dash-update-component")
                     || e.message.contains("dash_renderer"))
         })
@@ -151,26 +147,7 @@ pub fn assert_no_callback_errors(b: &Browser) -> ScenarioResult {
 /// The errors dash-renderer keeps in its store for the current page (what its dev tools
 /// would list), as `"<frontEnd|backEnd>: <message>"`.
 pub fn renderer_errors(b: &Browser) -> Result<Vec<String>, Box<dyn Error>> {
-    let script = r#"
-        const state = window.store && window.store.getState && window.store.getState();
-        if (!state || !state.error) { return []; }
-        const describe = (kind) => (state.error[kind] || []).map((e) => {
-            const err = e.error || {};
-            const text = err.message || String(err);
-            const html = err.html ? " " + String(err.html).slice(0, 400) : "";
-            return kind + ": " + text + html;
-        });
-        return describe("frontEnd").concat(describe("backEnd"));
-    "#;
-    let v = b.execute(script, vec![])?;
-    Ok(v.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| i.as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default())
+    Ok(b.renderer_errors()?)
 }
 
 /// Saves a screenshot of the page as `<target>/e2e/<name>.png` and prints its path.
@@ -185,16 +162,4 @@ pub fn save_screenshot(b: &Browser, name: &str) -> ScenarioResult {
 pub fn screenshot_path(name: &str) -> PathBuf {
     let target = app::target_dir().unwrap_or_else(|_| app::workspace_root().join("target"));
     target.join("e2e").join(format!("{name}.png"))
-}
-
-/// Browser console entries, one `[LEVEL] message` a line (`(empty)` when there are none).
-pub fn format_log(entries: &[LogEntry]) -> String {
-    if entries.is_empty() {
-        return "(empty)".into();
-    }
-    entries
-        .iter()
-        .map(|e| format!("[{}] {}", e.level, e.message))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
