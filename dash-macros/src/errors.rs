@@ -37,3 +37,23 @@ impl Errors {
             .collect()
     }
 }
+
+/// `crate = "path"`: the path the expansion uses for `dash_runtime` (for a crate that
+/// re-exports it, as serde's `crate` attribute).
+pub fn runtime_path(input: syn::parse::ParseStream) -> syn::Result<syn::Path> {
+    let lit: syn::LitStr = input.parse()?;
+    lit.parse::<syn::Path>().map_err(|_| {
+        syn::Error::new_spanned(
+            &lit,
+            "`crate` takes the path of the dash_runtime crate, such as \"::my_crate::dash_runtime\"",
+        )
+    })
+}
+
+/// The tokens naming the runtime: `crate = ..` when given, else `::dash_runtime`.
+pub fn runtime(krate: Option<&syn::Path>) -> proc_macro2::TokenStream {
+    match krate {
+        Some(path) => quote::quote!(#path),
+        None => quote::quote!(::dash_runtime),
+    }
+}

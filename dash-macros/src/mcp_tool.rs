@@ -12,20 +12,24 @@ use crate::callback::mcp::{doc_text, param_name, schema_fn};
 #[derive(Default)]
 struct ToolArgs {
     name: Option<LitStr>,
+    /// `crate = "path"`: where the expansion finds dash_runtime.
+    krate: Option<syn::Path>,
 }
 
 impl Parse for ToolArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut args = ToolArgs::default();
         while !input.is_empty() {
-            let key: syn::Ident = input.parse()?;
+            // `crate` is a keyword: read any identifier.
+            let key: syn::Ident = syn::ext::IdentExt::parse_any(input)?;
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "name" => args.name = Some(input.parse()?),
+                "crate" => args.krate = Some(crate::errors::runtime_path(input)?),
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown `#[mcp_tool]` option `{other}`: the only option is `name = \"..\"`"),
+                        format!("unknown `#[mcp_tool]` option `{other}`: the options are `name = \"..\"` and `crate = \"..\"`"),
                     ))
                 }
             }
@@ -169,12 +173,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     } else {
         quote!(Sync)
     };
+    let runtime_root = crate::errors::runtime(args.krate.as_ref());
     quote! {
         #func
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             #(#schema_fns)*
             #output
             #handler

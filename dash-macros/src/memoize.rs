@@ -186,18 +186,32 @@ pub fn check_clientside(
 /// The arguments of `#[memoize(..)]`.
 struct MemoArgs {
     ttl: Option<LitStr>,
+    /// `crate = "path"`: where the expansion finds dash_runtime.
+    krate: Option<syn::Path>,
 }
 
 impl Parse for MemoArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let mut args = MemoArgs { ttl: None };
+        let mut args = MemoArgs {
+            ttl: None,
+            krate: None,
+        };
         while !input.is_empty() {
-            let key: Ident = input.parse()?;
+            // `crate` is a keyword: read any identifier.
+            let key: Ident = syn::ext::IdentExt::parse_any(input)?;
             input.parse::<Token![=]>()?;
+            if key == "crate" {
+                args.krate = Some(crate::errors::runtime_path(input)?);
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+                continue;
+            }
             if key != "ttl" {
                 return Err(syn::Error::new_spanned(
                     &key,
-                    format!("unknown #[memoize] option `{key}` (expected `ttl = \"1h\"`)"),
+                    format!("unknown #[memoize] option `{key}` (expected `ttl = \"1h\"` or `crate = \"..\"`)"),
                 ));
             }
             if args.ttl.is_some() {
@@ -229,11 +243,14 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = Errors::default();
-    let ttl = match syn::parse2::<MemoArgs>(attr) {
-        Ok(args) => args.ttl.map(|lit| ttl_ms(&lit, "ttl", &mut errors)),
+    let (ttl, krate) = match syn::parse2::<MemoArgs>(attr) {
+        Ok(args) => (
+            args.ttl.map(|lit| ttl_ms(&lit, "ttl", &mut errors)),
+            args.krate,
+        ),
         Err(e) => {
             errors.push(e);
-            None
+            (None, None)
         }
     };
     check_function(&func, &mut errors);
@@ -241,7 +258,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let errs = errors.into_compile_errors();
         return quote! { #errs #func };
     }
-    memoized(&func, ttl.flatten())
+    memoized(&func, ttl.flatten(), crate::errors::runtime(krate.as_ref()))
 }
 
 /// The signature checks of `#[memoize]`.
@@ -302,7 +319,7 @@ fn result_ok(ty: &Type) -> Option<&Type> {
 
 /// The memoized function: the original body becomes an inner function; the outer one keys,
 /// looks up and stores.
-fn memoized(func: &ItemFn, ttl_ms: Option<u64>) -> TokenStream {
+fn memoized(func: &ItemFn, ttl_ms: Option<u64>, runtime_root: TokenStream) -> TokenStream {
     let ItemFn {
         attrs,
         vis,
@@ -375,7 +392,7 @@ fn memoized(func: &ItemFn, ttl_ms: Option<u64>) -> TokenStream {
     quote! {
         #(#attrs)*
         #vis #outer_sig {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             #[allow(clippy::too_many_arguments)]
             #inner_sig #block
             #value_check

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "redirect_from",
     "not_found",
     "app",
+    "crate",
 ];
 
 #[derive(Default)]
@@ -33,6 +34,7 @@ struct PageArgs {
     redirect_from: Vec<LitStr>,
     not_found: Option<Ident>,
     app: Option<LitStr>,
+    krate: Option<syn::Path>,
     errors: Vec<syn::Error>,
 }
 
@@ -40,7 +42,8 @@ impl Parse for PageArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut args = PageArgs::default();
         while !input.is_empty() {
-            let key: Ident = input.parse()?;
+            // `crate` is a keyword: read any identifier.
+            let key: Ident = syn::ext::IdentExt::parse_any(input)?;
             let name = key.to_string();
             if name == "not_found" {
                 args.not_found = Some(key);
@@ -48,6 +51,7 @@ impl Parse for PageArgs {
                 input.parse::<Token![=]>()?;
                 match name.as_str() {
                     "path" => args.path = Some(input.parse()?),
+                    "crate" => args.krate = Some(crate::errors::runtime_path(input)?),
                     "app" => {
                         let app: LitStr = input.parse()?;
                         if app.value().trim().is_empty() {
@@ -235,12 +239,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let redirects = &args.redirect_from;
     let not_found = args.not_found.is_some();
+    let runtime_root = crate::errors::runtime(args.krate.as_ref());
     quote! {
         #func
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             fn __dash_page(__args: &__dash::PageArgs) -> ::core::result::Result<__dash::Value, __dash::PageParamError> {
                 #(#takes)*
                 ::core::result::Result::Ok(__dash::page_layout(#fn_name(#(#names),*)))
@@ -265,5 +270,55 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compact(attr: TokenStream, item: TokenStream) -> String {
+        expand(attr, item).to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn template_variables_in_order() {
+        assert_eq!(template_vars("/a/<x>/b/<y_2>"), ["x", "y_2"]);
+        assert!(template_vars("/plain").is_empty());
+    }
+
+    #[test]
+    fn app_crate_and_parameters_reach_the_spec() {
+        let out = compact(
+            quote!(
+                path_template = "/r/<id>",
+                app = "admin",
+                crate = "crate::rt"
+            ),
+            quote!(
+                fn report(id: u32, tab: Option<String>) -> html::Div {
+                    todo!()
+                }
+            ),
+        );
+        assert!(out.contains("usecrate::rt::__privateas__dash;"), "{out}");
+        assert!(
+            out.contains("app:::core::option::Option::Some(\"admin\")"),
+            "{out}"
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn query_parameters_must_be_optional() {
+        let out = compact(
+            quote!(path_template = "/r/<id>"),
+            quote!(
+                fn report(id: u32, tab: String) -> html::Div {
+                    todo!()
+                }
+            ),
+        );
+        assert!(out.contains("isnotapathvariableofthispage"), "{out}");
     }
 }

@@ -24,6 +24,9 @@
 
 #![warn(missing_docs)]
 
+// The runtime's own code and tests use its macros, whose expansions name `::dash_runtime`.
+extern crate self as dash_runtime;
+
 pub mod app;
 pub(crate) mod app_name;
 pub mod apps;

@@ -292,11 +292,12 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
             RunOptions::none(),
             mcp_info,
         );
+        let runtime_root = crate::errors::runtime(args.krate.as_ref());
         return quote! {
             #[doc(hidden)]
             #[allow(non_upper_case_globals, clippy::all)]
             const _: () = {
-                use ::dash_runtime::__private as __dash;
+                use #runtime_root::__private as __dash;
                 #job
                 #spec
                 #mcp_fns
@@ -353,11 +354,12 @@ pub fn registration(args: &CallbackArgs, func: &ItemFn, checked: &Checked) -> To
         mcp_info,
     );
 
+    let runtime_root = crate::errors::runtime(args.krate.as_ref());
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             #handler
             #on_error_fn
             #mcp_fns
@@ -387,11 +389,12 @@ pub fn clientside_registration(args: &CallbackArgs) -> TokenStream {
         RunOptions::none(),
         quote! { __dash::McpInfo::NONE },
     );
+    let runtime_root = crate::errors::runtime(args.krate.as_ref());
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             #submit
         };
     }

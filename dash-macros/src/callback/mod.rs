@@ -4,6 +4,8 @@ mod expand;
 pub(crate) mod mcp;
 mod parse;
 mod serverside;
+#[cfg(test)]
+mod tests;
 mod typed;
 mod validate;
 

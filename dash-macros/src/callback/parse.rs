@@ -22,6 +22,7 @@ pub const KEYS: &[&str] = &[
     "persistent",
     "mcp",
     "app",
+    "crate",
 ];
 
 /// Options that only apply to background callbacks.
@@ -69,6 +70,8 @@ pub struct CallbackArgs {
     pub mcp: Option<LitBool>,
     /// `app = "admin"`: the named app the callback belongs to.
     pub app: Option<LitStr>,
+    /// `crate = "path::to::dash_runtime"`: where the expansion finds the runtime.
+    pub krate: Option<syn::Path>,
     /// `memoize_by = ["session", "header:x-tenant", ..]` (the key and its value).
     pub memoize_by: Option<(Ident, syn::Expr)>,
     /// Background-only options given as expressions (key and value tokens): every key of
@@ -424,6 +427,7 @@ impl Parse for CallbackArgs {
             persistent: None,
             mcp: None,
             app: None,
+            krate: None,
             background_options: Vec::new(),
             progress: None,
             cancel: None,
@@ -435,7 +439,8 @@ impl Parse for CallbackArgs {
         };
         let mut seen: Vec<String> = Vec::new();
         while !input.is_empty() {
-            let key: Ident = input.parse()?;
+            // `crate` is a keyword: read any identifier.
+            let key: Ident = syn::ext::IdentExt::parse_any(input)?;
             let key_ident = key.clone();
             input.parse::<Token![=]>()?;
             let name = key.to_string();
@@ -476,6 +481,7 @@ impl Parse for CallbackArgs {
                 "websocket" => args.websocket = Some(input.parse()?),
                 "persistent" => args.persistent = Some(input.parse()?),
                 "mcp" => args.mcp = Some(input.parse()?),
+                "crate" => args.krate = Some(crate::errors::runtime_path(input)?),
                 "app" => {
                     let app: LitStr = input.parse()?;
                     if app.value().trim().is_empty() {

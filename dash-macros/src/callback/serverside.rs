@@ -137,11 +137,12 @@ pub fn registration(args: &CallbackArgs, checked: &Checked, name: &str) -> Token
     if body.is_empty() && typed.is_empty() {
         return body;
     }
+    let runtime_root = crate::errors::runtime(args.krate.as_ref());
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code, clippy::all)]
         const _: () = {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             fn __dash_serverside_checks() {
                 #typed
             }

@@ -52,11 +52,12 @@ pub fn checks(args: &CallbackArgs, checked: &Checked) -> TokenStream {
     if body.is_empty() {
         return body;
     }
+    let runtime_root = crate::errors::runtime(args.krate.as_ref());
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code, clippy::all)]
         const _: () = {
-            use ::dash_runtime::__private as __dash;
+            use #runtime_root::__private as __dash;
             fn __dash_typed_id_checks() {
                 #body
             }

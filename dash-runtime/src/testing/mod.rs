@@ -41,6 +41,8 @@ mod error;
 mod graph;
 mod page;
 mod patch_apply;
+#[cfg(test)]
+mod tests;
 mod tree;
 
 use std::path::PathBuf;
