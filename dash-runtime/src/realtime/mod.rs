@@ -46,6 +46,14 @@ pub use push::GetPropsError;
 pub(crate) use push::Push;
 pub(crate) use route::{index_config, upgrade, wanted, worker_path, Hub, ROUTE};
 
+/// The page's props as they are when a callback starts, for `get_props` in a callback that
+/// no browser called: the headless test app answers from its copy of the page. Keyed by
+/// stringified component id.
+#[derive(Clone, Debug)]
+pub(crate) struct PageSnapshot(
+    pub std::sync::Arc<std::collections::HashMap<String, serde_json::Value>>,
+);
+
 /// The current value of `id.prop` in the page, asked over the websocket of the callback
 /// running now.
 ///
@@ -62,9 +70,12 @@ pub async fn get_props<T: DeserializeOwned>(
     id: impl Serialize,
     prop: &str,
 ) -> Result<T, GetPropsError> {
-    let push = crate::callback::callback_context()
-        .and_then(|ctx| ctx.extension::<Push>())
-        .ok_or(GetPropsError::NotOverWebsocket)?;
+    let ctx = crate::callback::callback_context().ok_or(GetPropsError::NotOverWebsocket)?;
+    let push = ctx.extension::<Push>();
+    let snapshot = ctx.extension::<PageSnapshot>();
+    if push.is_none() && snapshot.is_none() {
+        return Err(GetPropsError::NotOverWebsocket);
+    }
     let component = match serde_json::to_value(id) {
         Ok(id) => crate::dependencies::stringify_id(&id),
         Err(err) => {
@@ -75,7 +86,17 @@ pub async fn get_props<T: DeserializeOwned>(
             })
         }
     };
-    let value = push.get_prop(&component, prop).await?;
+    let value = match (push, snapshot) {
+        (Some(push), _) => push.get_prop(&component, prop).await?,
+        // An unset prop reads as `null`, as the renderer answers for `undefined`.
+        (None, Some(page)) => page
+            .0
+            .get(&component)
+            .and_then(|props| props.get(prop))
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
+        (None, None) => return Err(GetPropsError::NotOverWebsocket),
+    };
     serde_json::from_value(value).map_err(|err| GetPropsError::Value {
         id: component,
         prop: prop.to_owned(),

@@ -155,6 +155,8 @@ pub(crate) struct GraphCallback {
     /// The renderer's polling interval for a background callback.
     pub background: Option<u64>,
     pub persistent: bool,
+    /// Called over the websocket: `get_props` asks the page.
+    pub websocket: bool,
     /// `running` values: `(prop id, while running, after)`.
     pub running: Vec<(String, Value, Value)>,
 }
@@ -221,6 +223,7 @@ impl GraphCallback {
                 .and_then(|b| b.get("interval"))
                 .and_then(Value::as_u64),
             persistent: entry.get("persistent") == Some(&Value::Bool(true)),
+            websocket: entry.get("websocket") == Some(&Value::Bool(true)),
             running,
         })
     }

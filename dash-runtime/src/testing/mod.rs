@@ -29,10 +29,10 @@
 //! assert_eq!(page.text("greeting"), "Hello, Ada!");
 //! ```
 //!
-//! What the test app does not do: clientside callbacks (they need a JavaScript engine) and
-//! persistent callbacks (they run as long as a page is open) are skipped with a
-//! [warning](TestApp::warnings); `get_props` needs the websocket's browser end and fails.
-//! Use the browser tests for those.
+//! A websocket callback's `get_props` reads the test app's page as it is when the call
+//! starts. What the test app does not do: clientside callbacks (they need a JavaScript
+//! engine) and persistent callbacks (they run as long as a page is open) are skipped with a
+//! [warning](TestApp::warnings). Use the browser tests for those.
 //!
 //! The test app owns a Tokio runtime: use it from plain `#[test]` functions, not from inside
 //! an async runtime.

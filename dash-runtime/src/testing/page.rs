@@ -391,16 +391,36 @@ impl Page {
         Query::from(pairs)
     }
 
-    async fn send(&self, update: UpdateRequest, query: Query) -> Result<Reply, Failure> {
+    async fn send(
+        &self,
+        update: UpdateRequest,
+        query: Query,
+        extensions: axum::http::Extensions,
+    ) -> Result<Reply, Failure> {
         self.dispatcher
             .call(CallRequest {
                 update,
                 headers: Default::default(),
                 query,
                 path: "/_dash-update-component".to_owned(),
-                extensions: Default::default(),
+                extensions,
             })
             .await
+    }
+
+    /// What a websocket callback's `get_props` reads: the page as it is now.
+    fn snapshot(&self, callback: usize) -> axum::http::Extensions {
+        let mut extensions = axum::http::Extensions::new();
+        if self.graph[callback].websocket {
+            let props = self
+                .tree
+                .components()
+                .into_iter()
+                .map(|c| (stringify_id(c.id), Value::Object(c.props.clone())))
+                .collect();
+            extensions.insert(crate::realtime::PageSnapshot(Arc::new(props)));
+        }
+        extensions
     }
 
     /// Apply `running` (`on`) or `runningOff` values of a callback instance.
@@ -661,16 +681,16 @@ impl Page {
             self.apply_running(p.callback, &p.bound, true);
             let pairs: Vec<(&str, &str)> = handles.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let query = self.query(&pairs);
-            sends.push((p, body, query));
+            let extensions = self.snapshot(p.callback);
+            sends.push((p, body, query, extensions));
         }
         self.calls_this_action += sends.len();
-        let answers = futures_util::future::join_all(
-            sends
-                .iter()
-                .map(|(_, body, query)| self.send(body.clone(), query.clone())),
-        )
-        .await;
-        for ((p, body, _), result) in sends.into_iter().zip(answers) {
+        let answers =
+            futures_util::future::join_all(sends.iter().map(|(_, body, query, extensions)| {
+                self.send(body.clone(), query.clone(), extensions.clone())
+            }))
+            .await;
+        for ((p, body, _, _), result) in sends.into_iter().zip(answers) {
             self.answer(p, body, result);
         }
     }
@@ -692,12 +712,11 @@ impl Page {
             polls.push((i, job.body.clone(), query));
         }
         self.calls_this_action += polls.len();
-        let answers = futures_util::future::join_all(
-            polls
-                .iter()
-                .map(|(_, body, query)| self.send(body.clone(), query.clone())),
-        )
-        .await;
+        let answers =
+            futures_util::future::join_all(polls.iter().map(|(_, body, query)| {
+                self.send(body.clone(), query.clone(), Default::default())
+            }))
+            .await;
         let mut done = Vec::new();
         for ((i, _, _), result) in polls.into_iter().zip(answers) {
             let callback = self.jobs[i].callback;

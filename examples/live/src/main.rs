@@ -95,8 +95,13 @@ fn layout() -> html::Div {
     ))
 }
 
+/// The app: its title, MCP on, and its layout (the callbacks register themselves).
+fn app() -> Dash {
+    Dash::new().title("Live").mcp(true).layout(layout())
+}
+
 fn main() -> Result<(), dash_runtime::Error> {
-    Dash::new().title("Live").mcp(true).layout(layout()).run()
+    app().run()
 }
 
 #[cfg(test)]
@@ -108,5 +113,31 @@ mod tests {
         assert_eq!(tick_text(3), "tick 3");
         assert_eq!(asked(Some("Ada".into())), "Asked Ada");
         assert_eq!(asked(None), "Asked ");
+    }
+
+    /// The browser test's ask and run steps (e2e/tests/browser_live.rs) on the headless test
+    /// app: `get_props` reads the test app's page; the persistent ticker needs an open page.
+    #[test]
+    fn the_page_asks_and_runs() -> Result<(), dash_runtime::testing::TestError> {
+        let mut page = dash_runtime::testing::TestApp::new(app())?;
+        page.click("ask")?;
+        assert_eq!(page.text("answer"), "Asked Ada");
+        page.set("name", "value", "Bo")?;
+        page.click("ask")?;
+        assert_eq!(page.text("answer"), "Asked Bo");
+
+        page.click("run")?;
+        assert_eq!(page.text("result"), "Done 1");
+        assert_eq!(page.get("bar", "value"), STEPS.to_string());
+        assert_eq!(page.get("run", "disabled"), false);
+        assert!(page
+            .history("run", "disabled")
+            .contains(&serde_json::json!(true)));
+        assert!(page.errors().is_empty());
+        assert!(page
+            .warnings()
+            .iter()
+            .any(|w| w.contains("persistent callback `ticker`")));
+        Ok(())
     }
 }
