@@ -65,7 +65,7 @@ pub fn scaffold(name: &str, dir: &Path, dash_path: Option<&Path>) -> Result<Made
     let files = [
         ("Cargo.toml", cargo_toml(name, &dependency)),
         ("src/lib.rs", lib_rs(name)),
-        ("src/main.rs", main_rs(name, &krate)),
+        ("src/main.rs", main_rs(&krate)),
         ("tests/app.rs", test_rs(&krate)),
         ("assets/style.css", STYLE_CSS.to_owned()),
         (".gitignore", "/target\n".to_owned()),
@@ -194,17 +194,19 @@ pub fn layout() -> html::Div {{
         html::Div::new().id("greeting"),
     ))
 }}
+
+/// The app: its title and layout (the callbacks register themselves).
+pub fn app() -> Dash {{
+    Dash::new().title("{name}").layout(layout())
+}}
 "#
     )
 }
 
-fn main_rs(name: &str, krate: &str) -> String {
+fn main_rs(krate: &str) -> String {
     format!(
         r#"fn main() -> Result<(), dash_runtime::Error> {{
-    dash_runtime::Dash::new()
-        .title("{name}")
-        .layout({krate}::layout())
-        .run()
+    {krate}::app().run()
 }}
 "#
     )
@@ -212,13 +214,25 @@ fn main_rs(name: &str, krate: &str) -> String {
 
 fn test_rs(krate: &str) -> String {
     format!(
-        r#"use {krate}::greet;
+        r#"use dash_runtime::testing::{{TestApp, TestError}};
+use {krate}::{{app, greet}};
 
+/// The callback is a plain function.
 #[test]
 fn greets_by_name_or_stranger() {{
     assert_eq!(greet(Some("Ada".into())), "Hello, Ada!");
     assert_eq!(greet(Some("  ".into())), "Hello, stranger!");
     assert_eq!(greet(None), "Hello, stranger!");
+}}
+
+/// The whole app, driven as the browser would, without one.
+#[test]
+fn the_page_greets_as_you_type() -> Result<(), TestError> {{
+    let mut page = TestApp::new(app())?;
+    assert_eq!(page.text("greeting"), "Hello, world!");
+    page.set("name", "value", "Ada")?;
+    assert_eq!(page.text("greeting"), "Hello, Ada!");
+    Ok(())
 }}
 "#
     )

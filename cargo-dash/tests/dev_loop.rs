@@ -92,6 +92,11 @@ fn a_new_app_builds_and_passes_its_test() {
     );
     assert!(out.status.success(), "{text}");
     assert!(text.contains("greets_by_name_or_stranger ... ok"), "{text}");
+    // The headless test app drives the scaffolded page.
+    assert!(
+        text.contains("the_page_greets_as_you_type ... ok"),
+        "{text}"
+    );
     // A second app in the same place is refused.
     let again = cargo_dash()
         .args(["new", "fresh-app", "--path"])
