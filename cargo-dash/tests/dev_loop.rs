@@ -299,3 +299,71 @@ fn the_dev_runner_rebuilds_shows_errors_and_recovers() {
     }
     assert_eq!(running(&exe), 0, "the app outlived the runner");
 }
+
+/// The loop in a real page: headless Chromium on `cargo dash dev`'s port follows a Rust edit
+/// without a navigation, reloads into the compile error, and back into the app once fixed.
+#[test]
+fn the_open_page_follows_edits_errors_and_fixes() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = TempDir::new("browser");
+    let dir = tmp.0.join("page-app");
+    scaffold("page-app", &dir);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())?;
+    let _runner = Runner(
+        cargo_dash()
+            .args(["dev", "--port", &port.to_string()])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .spawn()?,
+    );
+    until(
+        port,
+        "/_dash-layout",
+        FIRST_BUILD,
+        "the first build",
+        |s, _| s == 200,
+    );
+    let browser = dash_browser::Browser::launch()?;
+    browser.goto(&format!("http://127.0.0.1:{port}/"))?;
+    browser.wait_for_text("#title", "Welcome to page-app", WAIT)?;
+    browser.wait_for_text("#greeting", "Hello, world!", WAIT)?;
+    // Survives an in-place reload, not a navigation.
+    browser.execute("window.__devLoopMarker = true; return null;", vec![])?;
+
+    let lib = dir.join("src/lib.rs");
+    let saved = Instant::now();
+    edit(&lib, "Welcome to page-app", "Edited page-app");
+    browser.wait_for_text("#title", "Edited page-app", WAIT)?;
+    println!(
+        "edit to updated page: {:.2} s",
+        saved.elapsed().as_secs_f64()
+    );
+    let marker = browser.execute("return window.__devLoopMarker === true;", vec![])?;
+    assert_eq!(marker, serde_json::Value::Bool(true), "the page navigated");
+
+    edit(
+        &lib,
+        "html::h1(\"Edited page-app\")",
+        "html::h1(no_such_value)",
+    );
+    browser.wait_for("the compile error in the page", WAIT, |b| {
+        Ok(b.page_source()?
+            .contains("cannot find value `no_such_value`")
+            .then_some(()))
+    })?;
+
+    edit(
+        &lib,
+        "html::h1(no_such_value)",
+        "html::h1(\"Fixed page-app\")",
+    );
+    browser.wait_for_text("#title", "Fixed page-app", WAIT)?;
+    browser.wait_for_text("#greeting", "Hello, world!", WAIT)?;
+    assert!(
+        !browser.page_source()?.contains("no_such_value"),
+        "the error is gone"
+    );
+    assert!(browser.callback_errors()?.is_empty());
+    Ok(())
+}
