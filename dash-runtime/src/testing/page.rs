@@ -18,7 +18,7 @@ use crate::registry::Registry;
 /// How many callback calls one action may cause before it counts as a runaway chain.
 const MAX_CALLS_PER_ACTION: usize = 10_000;
 
-/// How many prop changes the history keeps (the oldest go first).
+/// How many prop changes (and callback calls) the page keeps (the oldest go first).
 const MAX_HISTORY: usize = 100_000;
 
 /// A callback instance waiting to run.
@@ -485,6 +485,10 @@ impl Page {
     fn record(&mut self, callback: usize, changed: Vec<String>, result: &Result<Reply, Failure>) {
         let status = status_of(result);
         let (name, location) = self.describe(callback);
+        if self.calls.len() >= MAX_HISTORY {
+            // Bounded: the oldest tenth goes.
+            self.calls.drain(..MAX_HISTORY / 10);
+        }
         self.calls.push(CallRecord {
             callback: name.clone(),
             changed_prop_ids: changed,
