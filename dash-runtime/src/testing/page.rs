@@ -581,11 +581,31 @@ impl Page {
     }
 
     /// A job is over: its running values go back, its progress defaults apply.
-    fn finish_job(&mut self, job: &Job) {
-        self.apply_running(job.callback, &job.bound, false);
-        if let Some(defaults) = &job.progress_default {
+    fn finish(
+        &mut self,
+        callback: usize,
+        bound: &Map<String, Value>,
+        defaults: Option<&Map<String, Value>>,
+    ) {
+        self.apply_running(callback, bound, false);
+        if let Some(defaults) = defaults {
             self.apply_prop_ids(defaults);
         }
+    }
+
+    fn finish_job(&mut self, job: &Job) {
+        self.finish(job.callback, &job.bound, job.progress_default.as_ref());
+    }
+
+    /// [`finish_job`](Self::finish_job) for the job at `index` (it stays in the list).
+    fn finish_job_at(&mut self, index: usize) {
+        let job = &self.jobs[index];
+        let (callback, bound, defaults) = (
+            job.callback,
+            job.bound.clone(),
+            job.progress_default.clone(),
+        );
+        self.finish(callback, &bound, defaults.as_ref());
     }
 
     /// `cancelJob` and `oldJob` handles for a call: jobs whose cancel inputs the call reads,
@@ -741,37 +761,17 @@ impl Page {
                     let finished = serde_json::from_slice::<Value>(&json)
                         .is_ok_and(|v| v.get("response").is_some());
                     if finished {
+                        // The renderer resets running and progress first, then applies outputs.
+                        self.finish_job_at(i);
                         done.push(i);
                     } else {
                         let job = &mut self.jobs[i];
                         job.next_poll = Instant::now() + job.interval;
                     }
-                    if finished {
-                        // The renderer resets running and progress first, then applies outputs.
-                        let job = &self.jobs[i];
-                        let (cb, bound, defaults) = (
-                            job.callback,
-                            job.bound.clone(),
-                            job.progress_default.clone(),
-                        );
-                        self.apply_running(cb, &bound, false);
-                        if let Some(defaults) = defaults {
-                            self.apply_prop_ids(&defaults);
-                        }
-                    }
                     self.apply_response(&json);
                 }
                 Ok(Reply::NoContent) | Err(_) => {
-                    let job = &self.jobs[i];
-                    let (cb, bound, defaults) = (
-                        job.callback,
-                        job.bound.clone(),
-                        job.progress_default.clone(),
-                    );
-                    self.apply_running(cb, &bound, false);
-                    if let Some(defaults) = defaults {
-                        self.apply_prop_ids(&defaults);
-                    }
+                    self.finish_job_at(i);
                     done.push(i);
                 }
             }
