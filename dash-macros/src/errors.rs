@@ -57,3 +57,20 @@ pub fn runtime(krate: Option<&syn::Path>) -> proc_macro2::TokenStream {
         None => quote::quote!(::dash_runtime),
     }
 }
+
+/// `app = "name"`: the named app a callback or page (`what`) belongs to; an empty name is
+/// reported in `errors` (parsing goes on).
+pub fn app_name(
+    input: syn::parse::ParseStream,
+    what: &str,
+    errors: &mut Vec<syn::Error>,
+) -> syn::Result<syn::LitStr> {
+    let app: syn::LitStr = input.parse()?;
+    if app.value().trim().is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &app,
+            format!("`app` names the app this {what} belongs to, as given to `Dash::new().name(..)`: it cannot be empty"),
+        ));
+    }
+    Ok(app)
+}

@@ -53,14 +53,7 @@ impl Parse for PageArgs {
                     "path" => args.path = Some(input.parse()?),
                     "crate" => args.krate = Some(crate::errors::runtime_path(input)?),
                     "app" => {
-                        let app: LitStr = input.parse()?;
-                        if app.value().trim().is_empty() {
-                            args.errors.push(syn::Error::new_spanned(
-                                &app,
-                                "`app` names the app this page belongs to, as given to `Dash::new().name(..)`: it cannot be empty",
-                            ));
-                        }
-                        args.app = Some(app);
+                        args.app = Some(crate::errors::app_name(input, "page", &mut args.errors)?)
                     }
                     "path_template" => args.path_template = Some(input.parse()?),
                     "name" => args.name = Some(input.parse()?),

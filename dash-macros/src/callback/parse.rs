@@ -483,14 +483,11 @@ impl Parse for CallbackArgs {
                 "mcp" => args.mcp = Some(input.parse()?),
                 "crate" => args.krate = Some(crate::errors::runtime_path(input)?),
                 "app" => {
-                    let app: LitStr = input.parse()?;
-                    if app.value().trim().is_empty() {
-                        args.errors.push(syn::Error::new_spanned(
-                            &app,
-                            "`app` names the app this callback belongs to, as given to `Dash::new().name(..)`: it cannot be empty",
-                        ));
-                    }
-                    args.app = Some(app);
+                    args.app = Some(crate::errors::app_name(
+                        input,
+                        "callback",
+                        &mut args.errors,
+                    )?)
                 }
                 "memoize_by" => args.memoize_by = Some((key_ident.clone(), input.parse()?)),
                 "progress" | "cancel" => {
