@@ -313,32 +313,15 @@ impl DashServer {
         }
         let options = first.server.clone();
         let states: Vec<Arc<AppState>> = servers.iter().map(|s| s.state.clone()).collect();
-        let on_shutdown = async move {
-            draining.start();
-            for app in &states {
-                if let Some(hub) = &app.realtime {
-                    hub.close_all();
-                }
-                if let Some(service) = &app.background {
-                    if let Ok(n) = service.hand_over().await {
-                        tracing::info!("handed {n} background job(s) over");
-                    }
-                }
-            }
-        };
-        let drained = serve::serve(
+        serve_apps(
             listener,
             router,
             &options,
+            states,
+            draining,
             crate::background::shutdown_signal(),
-            on_shutdown,
         )
-        .await;
-        if let serve::Drained::TimedOut(n) = drained {
-            tracing::warn!("{n} connection(s) did not finish within the shutdown grace");
-        }
-        tracing::info!("Dash has stopped");
-        Ok(())
+        .await
     }
 
     /// Serve on the configured host and port until SIGTERM or Ctrl-C (see
@@ -383,36 +366,55 @@ impl DashServer {
         let draining = ops::Draining::default();
         let router = self.router_with(draining.clone(), true);
         let options = self.state.config.server.clone();
-        let background = self.state.background.clone();
-        let app = self.state.clone();
-        // Hot reload: the watcher lives as long as this function serves.
-        let _watch = match reload::watch_assets(&self.state) {
-            Ok(watch) => watch,
-            Err(e) => {
-                tracing::warn!("assets hot reload is off: {e}");
-                None
-            }
-        };
-        // Once the signal arrives: health answers 503, and the background service hands the
-        // jobs this process runs over to other processes, while requests in flight finish.
-        let on_shutdown = async move {
-            draining.start();
-            // Open websockets would hold the shutdown for its whole grace: close them (the
-            // pages reconnect to another process, or to this app when it is back).
+        serve_apps(
+            listener,
+            router,
+            &options,
+            vec![self.state.clone()],
+            draining,
+            shutdown,
+        )
+        .await
+    }
+}
+
+/// Serve `router` (the routes of `apps`) until `shutdown` completes, watching each app's
+/// assets for hot reload meanwhile. Then health answers 503, open websockets close (the pages
+/// reconnect to another process, or to this one when it is back) and each app's background
+/// jobs are handed over to other processes, while requests in flight finish.
+async fn serve_apps(
+    listener: TcpListener,
+    router: Router,
+    options: &ServerOptions,
+    apps: Vec<Arc<AppState>>,
+    draining: ops::Draining,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), Error> {
+    // Hot reload: the watchers live as long as this function serves.
+    let mut _watches = Vec::new();
+    for app in &apps {
+        match reload::watch_assets(app) {
+            Ok(watch) => _watches.push(watch),
+            Err(e) => tracing::warn!("assets hot reload is off: {e}"),
+        }
+    }
+    let on_shutdown = async move {
+        draining.start();
+        for app in &apps {
             if let Some(hub) = &app.realtime {
                 hub.close_all();
             }
-            if let Some(service) = background {
+            if let Some(service) = &app.background {
                 if let Ok(n) = service.hand_over().await {
                     tracing::info!("handed {n} background job(s) over");
                 }
             }
-        };
-        let drained = serve::serve(listener, router, &options, shutdown, on_shutdown).await;
-        if let serve::Drained::TimedOut(n) = drained {
-            tracing::warn!("{n} connection(s) did not finish within the shutdown grace");
         }
-        tracing::info!("Dash has stopped");
-        Ok(())
+    };
+    let drained = serve::serve(listener, router, options, shutdown, on_shutdown).await;
+    if let serve::Drained::TimedOut(n) = drained {
+        tracing::warn!("{n} connection(s) did not finish within the shutdown grace");
     }
+    tracing::info!("Dash has stopped");
+    Ok(())
 }
