@@ -28,3 +28,18 @@ fn the_runtime_uses_its_own_callback_macro() {
     assert_eq!(page.text("double"), "10");
     assert_eq!(page.calls().len(), 2);
 }
+
+#[test]
+fn include_modules_leaves_out_callbacks_from_other_modules() {
+    // An app without a name takes every callback, unless `include_modules` narrows them.
+    let app = Dash::new()
+        .suppress_callback_exceptions(true)
+        .include_modules(["dash_runtime::nowhere"])
+        .layout(html::div((
+            dcc::Input::new().id("n").value(21),
+            html::Div::new().id("double"),
+        )));
+    let page = TestApp::new(app).expect("starts");
+    assert_eq!(page.text("double"), "");
+    assert!(page.calls().is_empty());
+}
